@@ -1,0 +1,77 @@
+package dev.ssb.worker.api;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A loaded decoder-only language model with its tokenizer and chat template. Owns native memory:
+ * close it. Not thread-safe: one caller at a time (a Spark executor serializes tasks on it).
+ */
+public interface LanguageModel extends AutoCloseable {
+
+    /** A stable identifier of the checkpoint (its directory name or "embedded:toy"), for tables. */
+    String modelId();
+
+    ModelConfig config();
+
+    Device device();
+
+    Tokenizer tokenizer();
+
+    ChatTemplate chatTemplate();
+
+    /**
+     * Ids that end a reply: the tokenizer's end-of-turn/end-of-text tokens and the config's eos.
+     */
+    List<Integer> stopTokenIds();
+
+    /** Renders messages with the chat template and tokenizes the result. */
+    default int[] encodeChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return tokenizer().encode(chatTemplate().render(messages, addGenerationPrompt));
+    }
+
+    /**
+     * Decodes all requests together with a KV cache. Each result depends only on its own request
+     * (prompt ids and seed) and {@code params}, never on the batch it was decoded in.
+     *
+     * @return one generation per request, in order
+     */
+    List<Generation> generate(List<GenerationRequest> requests, SamplingParams params);
+
+    /**
+     * One forward pass per request over {@code [prompt ‖ reply]}; keeps, per reply position, the
+     * top-k raw logits and the full-vocabulary log-sum-exp of logits / temperature. Embedding rows
+     * beyond the tokenizer's vocabulary are excluded. {@code topK >= vocab} gives the full
+     * distribution.
+     */
+    List<TeacherLogits> teacherLogits(
+            List<TeacherLogitsRequest> requests, int topK, float temperature);
+
+    /** The LoRA adapter currently applied, if any. */
+    Optional<LoraAdapter> adapter();
+
+    /**
+     * Applies {@code adapter} on top of the frozen base weights (replacing any previous one);
+     * {@code null} removes it.
+     */
+    void setAdapter(LoraAdapter adapter);
+
+    /**
+     * Gradients of the distillation loss with respect to the current adapter's parameters, summed
+     * over the reply tokens of {@code batch} (see {@link GradientResult}). The adapter and the base
+     * weights are not changed.
+     *
+     * @throws IllegalStateException when no adapter is set
+     */
+    GradientResult computeGradients(List<KdExample> batch, LossConfig loss);
+
+    /**
+     * Writes a full Hugging Face checkpoint directory (config.json, model.safetensors, tokenizer
+     * files, generation_config.json), with the current adapter merged into the weights.
+     */
+    void save(Path directory);
+
+    @Override
+    void close();
+}
