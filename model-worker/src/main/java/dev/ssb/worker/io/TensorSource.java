@@ -1,6 +1,6 @@
 package dev.ssb.worker.io;
 
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
 import java.util.Set;
 
 /**
@@ -16,12 +16,14 @@ public interface TensorSource extends AutoCloseable {
     long[] shape(String name);
 
     /**
-     * The tensor's values as float32, row-major. F32 data may be returned as a view of a
-     * memory-mapped file (do not write to it); F16/BF16 are widened into a new buffer.
+     * The tensor's values as little-endian float32 bytes, row-major ({@code 4 * numel} bytes,
+     * position 0, order LITTLE_ENDIAN). F32 data may be a read-only view of a memory-mapped file
+     * (no copy: a native engine can wrap it directly); F16/BF16 are widened into a new direct
+     * buffer.
      *
      * @throws IllegalArgumentException naming the file and tensor when absent or unreadable
      */
-    FloatBuffer readFloat32(String name);
+    ByteBuffer readFloat32(String name);
 
     @Override
     void close();
