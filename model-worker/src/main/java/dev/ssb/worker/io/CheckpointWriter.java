@@ -69,7 +69,7 @@ public final class CheckpointWriter {
         requireNonNull(config, "config is null");
         requireNonNull(weights, "weights is null");
         requireNonNull(options, "options is null");
-        ExpectedWeights.forConfig(config).validate(weights);
+        ExpectedWeights.forConfig(config).check(weights, "Cannot write checkpoint " + dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

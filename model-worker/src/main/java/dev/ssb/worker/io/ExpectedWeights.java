@@ -97,6 +97,11 @@ public final class ExpectedWeights {
      *     many more are missing) or "... tensor %s has shape %s, config implies %s"
      */
     public void validate(TensorSource source, String checkpoint) {
+        check(source, "Cannot load checkpoint " + checkpoint);
+    }
+
+    /** {@link #validate} with the message prefix given, e.g. "Cannot write checkpoint /x". */
+    void check(TensorSource source, String prefix) {
         requireNonNull(source, "source is null");
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
@@ -106,8 +111,7 @@ public final class ExpectedWeights {
         }
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException(
-                    "Cannot load checkpoint "
-                            + checkpoint
+                    prefix
                             + ": missing tensor "
                             + missing.get(0)
                             + (missing.size() > 1
@@ -123,8 +127,8 @@ public final class ExpectedWeights {
             if (!Arrays.equals(actual, e.getValue())) {
                 throw new IllegalArgumentException(
                         String.format(
-                                "Cannot load checkpoint %s: tensor %s has shape %s, config implies %s",
-                                checkpoint,
+                                "%s: tensor %s has shape %s, config implies %s",
+                                prefix,
                                 e.getKey(),
                                 Arrays.toString(actual),
                                 Arrays.toString(e.getValue())));
