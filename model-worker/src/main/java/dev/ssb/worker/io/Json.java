@@ -1,9 +1,12 @@
 package dev.ssb.worker.io;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +18,7 @@ import java.nio.file.Path;
 final class Json {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final ObjectMapper PRETTY =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter PRETTY = MAPPER.writer(new PythonPrettyPrinter());
 
     private Json() {}
 
@@ -46,7 +48,10 @@ final class Json {
         return MAPPER.createObjectNode();
     }
 
-    /** Indented JSON with a trailing newline, as {@code transformers} writes its config files. */
+    /**
+     * Indented JSON with a trailing newline, laid out as Python's {@code json.dumps(indent=2)}
+     * (which {@code transformers} and PEFT use): {@code "key": value}, one array element a line.
+     */
     static String pretty(JsonNode node) {
         try {
             return PRETTY.writeValueAsString(node) + "\n";
@@ -69,6 +74,23 @@ final class Json {
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+
+    /** Jackson's default writes {@code "key" : value} and inline arrays. */
+    private static final class PythonPrettyPrinter extends DefaultPrettyPrinter {
+        PythonPrettyPrinter() {
+            indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new PythonPrettyPrinter();
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(": ");
         }
     }
 }

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -138,14 +137,6 @@ final class SafetensorsHeader {
             n = Math.multiplyExact(n, d);
         }
         return n;
-    }
-
-    static String shapeString(long[] shape) {
-        return Arrays.toString(shape);
-    }
-
-    static List<Long> asList(long[] shape) {
-        return Arrays.stream(shape).boxed().toList();
     }
 
     static IllegalArgumentException bad(String location, String what) {

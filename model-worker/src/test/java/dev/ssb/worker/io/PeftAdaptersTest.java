@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.LoraConfig;
@@ -145,8 +146,10 @@ class PeftAdaptersTest {
                     .containsExactly(24, 4);
         }
         assertThat(PeftAdapters.configJson(new LoraConfig(4, 2.5f, List.of("q_proj")), null))
-                .contains("\"lora_alpha\" : 2.5")
-                .contains("\"base_model_name_or_path\" : null");
+                .startsWith("{\n  \"peft_type\": \"LORA\",\n")
+                .contains("\"target_modules\": [\n    \"q_proj\"\n  ],\n")
+                .contains("\"lora_alpha\": 2.5")
+                .contains("\"base_model_name_or_path\": null");
     }
 
     @Test
@@ -192,7 +195,7 @@ class PeftAdaptersTest {
         trained(lora, 4).save(dir);
         Path cfg = dir.resolve("adapter_config.json");
         String text = Files.readString(cfg);
-        Files.writeString(cfg, text.replace("\"r\" : 4", "\"r\" : 8"));
+        Files.writeString(cfg, withKey(text, "r", "8"));
         assertThatThrownBy(() -> LoraAdapter.load(dir))
                 .hasMessageStartingWith(
                         "Cannot load adapter "
@@ -200,19 +203,23 @@ class PeftAdaptersTest {
                                 + ": base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight is [4, 16]");
         assertThatThrownBy(() -> LoraAdapter.load(dir, MODEL))
                 .hasMessageContaining("has shape [4, 16], config implies [8, 16]");
-        Files.writeString(cfg, text.replace("\"use_rslora\" : false", "\"use_rslora\" : true"));
+        Files.writeString(cfg, withKey(text, "use_rslora", "true"));
         assertThatThrownBy(() -> LoraAdapter.load(dir))
                 .hasMessage("Cannot load adapter " + dir + ": use_rslora true is not supported");
-        Files.writeString(
-                cfg,
-                text.replace(
-                        "\"target_modules\" : [ \"q_proj\" ]",
-                        "\"target_modules\" : \"all-linear\""));
+        Files.writeString(cfg, withKey(text, "target_modules", "\"all-linear\""));
         assertThatThrownBy(() -> LoraAdapter.load(dir))
                 .hasMessageContaining("target_modules \"all-linear\" is not supported");
         Files.delete(cfg);
         assertThatThrownBy(() -> LoraAdapter.load(dir))
                 .hasMessage("Cannot load adapter " + dir + ": missing file adapter_config.json");
+    }
+
+    /** The config text with one key set to a JSON value. */
+    private static String withKey(String configJson, String key, String jsonValue) {
+        ObjectNode o = (ObjectNode) Json.parse(configJson, "adapter_config");
+        assertThat(o.has(key)).as(key).isTrue();
+        o.set(key, Json.parse(jsonValue, key));
+        return Json.pretty(o);
     }
 
     @Test
