@@ -3,6 +3,7 @@ package dev.ssb.worker.io;
 import static java.util.Objects.requireNonNull;
 
 import dev.ssb.worker.api.HostTensor;
+import dev.ssb.worker.api.LoraAdapter;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -28,6 +29,18 @@ public final class TensorSources {
         return Files.isDirectory(path)
                 ? CheckpointDirectory.open(path)
                 : SafetensorsFile.open(path);
+    }
+
+    /**
+     * {@code base} with {@code adapter} merged in ({@code W + (alpha / r) · B·A} on every adapted
+     * projection), computed per tensor as it is read: write it with {@link CheckpointWriter} to get
+     * a plain HF checkpoint of the student. Closing it closes {@code base}.
+     *
+     * @throws IllegalArgumentException when an adapted weight is missing or its shape disagrees
+     */
+    public static TensorSource withLoraMerged(TensorSource base, LoraAdapter adapter) {
+        return new MergedLoraSource(
+                requireNonNull(base, "base is null"), requireNonNull(adapter, "adapter is null"));
     }
 
     /** Copies one tensor into JVM memory as float32 (fine for small tensors such as LoRA's). */
