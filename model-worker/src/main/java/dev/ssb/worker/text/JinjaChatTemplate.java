@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import jinjava.javax.el.CompositeELResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Hugging Face chat template rendered with jinjava so that the output equals, byte for byte, what
@@ -29,6 +31,8 @@ import jinjava.javax.el.CompositeELResolver;
  * {@code lstrip_blocks} also strips blanks before a block tag in the middle of a line.
  */
 public final class JinjaChatTemplate implements ChatTemplate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JinjaChatTemplate.class);
 
     private final String source;
     private final String rewritten;
@@ -56,6 +60,13 @@ public final class JinjaChatTemplate implements ChatTemplate {
         this.specialTokens = Map.copyOf(tokens);
         this.rewritten = TemplateRewriter.rewrite(template);
         this.jinjava = newJinjava();
+        // jinja2 rejects an unknown filter when compiling; jinjava would silently render nothing.
+        for (String filter : TemplateRewriter.filterNames(rewritten)) {
+            if (jinjava.getGlobalContext().getFilter(filter) == null) {
+                throw new IllegalArgumentException(
+                        "Invalid chat template: unknown filter '" + filter + "'");
+            }
+        }
     }
 
     /**
@@ -73,12 +84,17 @@ public final class JinjaChatTemplate implements ChatTemplate {
                                                         + " has no chat_template (templates: "
                                                         + config.chatTemplates().keySet()
                                                         + ")"));
+        return new JinjaChatTemplate(template, tokenVariables(config));
+    }
+
+    /** The special tokens transformers passes to a template: bos, eos, pad and unk. */
+    static Map<String, String> tokenVariables(TokenizerConfig config) {
         Map<String, String> tokens = new HashMap<>();
         tokens.put("bos_token", config.bosToken());
         tokens.put("eos_token", config.eosToken());
         tokens.put("pad_token", config.padToken());
         tokens.put("unk_token", config.unkToken());
-        return new JinjaChatTemplate(template, tokens);
+        return tokens;
     }
 
     private static Jinjava newJinjava() {
@@ -100,15 +116,8 @@ public final class JinjaChatTemplate implements ChatTemplate {
                         .build();
         Jinjava jinjava = new Jinjava(config);
         jinjava.registerFilter(new PyJson());
-        try {
-            jinjava.registerFunction(
-                    new ELFunctionDefinition(
-                            "",
-                            "raise_exception",
-                            TemplateRaise.class.getDeclaredMethod("raise", String.class)));
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(e);
-        }
+        jinjava.registerFunction(
+                new ELFunctionDefinition("", "raise_exception", TemplateRaise.method()));
         return jinjava;
     }
 
@@ -127,22 +136,53 @@ public final class JinjaChatTemplate implements ChatTemplate {
         vars.put("add_generation_prompt", addGenerationPrompt);
         vars.put("tools", null);
         vars.put("documents", null);
-        RenderResult result = jinjava.renderForResult(rewritten, vars);
-        List<TemplateError> fatal =
+        RenderResult result;
+        try {
+            result = jinjava.renderForResult(rewritten, vars);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Cannot render chat template: " + e.getMessage(), e);
+        }
+        // jinjava reports most failures as errors next to a partial output; a syntax error can
+        // even be a mere warning (an unclosed "{{" is then printed as text). Any of them means
+        // jinja2 would have raised, so none may pass as a prompt.
+        List<TemplateError> failures =
                 result.getErrors().stream()
-                        .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
+                        .filter(
+                                e ->
+                                        e.getSeverity() == TemplateError.ErrorType.FATAL
+                                                || e.getReason()
+                                                        == TemplateError.ErrorReason.SYNTAX_ERROR)
                         .collect(Collectors.toList());
-        if (!fatal.isEmpty()) {
+        if (!failures.isEmpty()) {
             throw new IllegalArgumentException(
                     "Cannot render chat template: "
-                            + fatal.stream()
+                            + failures.stream()
                                     .map(JinjaChatTemplate::describe)
+                                    .distinct()
                                     .collect(Collectors.joining("; ")));
         }
-        return result.getOutput();
+        for (TemplateError warning : result.getErrors()) {
+            LOG.debug("Chat template warning: {}", describe(warning));
+        }
+        String output = result.getOutput();
+        if (output.isEmpty()) {
+            // e.g. messages[0].role on an empty list: jinja2 raises, jinjava renders nothing.
+            throw new IllegalArgumentException(
+                    "Cannot render chat template: empty output for "
+                            + messages.size()
+                            + " messages (add_generation_prompt="
+                            + addGenerationPrompt
+                            + ")");
+        }
+        return output;
     }
 
     private static String describe(TemplateError e) {
+        for (Throwable t = e.getException(); t != null; t = t.getCause()) {
+            if (t instanceof TemplateRaise.TemplateRaisedException) {
+                return "the template raised an exception: " + t.getMessage();
+            }
+        }
         return e.getMessage() + (e.getLineno() > 0 ? " (line " + e.getLineno() + ")" : "");
     }
 

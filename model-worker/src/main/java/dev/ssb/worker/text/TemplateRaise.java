@@ -1,5 +1,7 @@
 package dev.ssb.worker.text;
 
+import java.lang.reflect.Method;
+
 /** The {@code raise_exception(message)} global that transformers gives chat templates. */
 final class TemplateRaise {
 
@@ -14,7 +16,18 @@ final class TemplateRaise {
         }
     }
 
-    public static Object raise(String message) {
+    /** The method to register; accessible although this class is package-private. */
+    static Method method() {
+        try {
+            Method m = TemplateRaise.class.getDeclaredMethod("raise", String.class);
+            m.setAccessible(true);
+            return m;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Object raise(String message) {
         throw new TemplateRaisedException(message);
     }
 }

@@ -2,6 +2,8 @@ package dev.ssb.worker.text;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +28,9 @@ final class TemplateRewriter {
                     "([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*)\\[\\s*::\\s*-1\\s*]");
     private static final Pattern RAW = Pattern.compile("\\{%-?\\s*raw\\s*-?%}");
     private static final Pattern END_RAW = Pattern.compile("\\{%-?\\s*endraw\\s*-?%}");
+    private static final Pattern STRING =
+            Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"");
+    private static final Pattern FILTER = Pattern.compile("\\|\\s*([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern DEFINITION = Pattern.compile("^\\{%-?\\s*(macro|call)\\b");
 
     private TemplateRewriter() {}
@@ -46,10 +51,13 @@ final class TemplateRewriter {
                 m.region(stop, template.length());
                 continue;
             }
+            if (tag.startsWith("{%") && !tag.startsWith("{%-")) {
+                keepMidLineBlanks(template, last, m.start(), out);
+            }
             if (tag.startsWith("{#") || DEFINITION.matcher(tag).find()) {
                 out.append(tag);
             } else {
-                out.append(parenthesizeKeywordValues(reverseSlices(tag)));
+                out.append(fixExpressions(reverseSlices(tag)));
             }
             last = m.end();
         }
@@ -57,12 +65,53 @@ final class TemplateRewriter {
         return out.toString();
     }
 
+    /**
+     * jinja2's lstrip_blocks removes blanks before a block tag only when the tag starts its line;
+     * jinjava removes them everywhere. Blanks before a mid-line tag are moved into an expression,
+     * where no trimming reaches them.
+     */
+    private static void keepMidLineBlanks(
+            String template, int textStart, int tagStart, StringBuilder out) {
+        int j = tagStart;
+        while (j > textStart && (template.charAt(j - 1) == ' ' || template.charAt(j - 1) == '\t')) {
+            j--;
+        }
+        boolean midLine = j > 0 && template.charAt(j - 1) != '\n';
+        // Right after a tag that trims what follows ("-%}"), the blanks are gone anyway.
+        boolean trimmedByPrevious = j == textStart && j >= 3 && template.charAt(j - 3) == '-';
+        if (j == tagStart || !midLine || trimmedByPrevious) {
+            return;
+        }
+        out.setLength(out.length() - (tagStart - j));
+        out.append("{{ '").append(template, j, tagStart).append("' }}");
+    }
+
+    /** Names used as filters ({@code x | name}) in the tags of a template. */
+    static Set<String> filterNames(String template) {
+        Set<String> names = new TreeSet<>();
+        Matcher m = TAG.matcher(template);
+        while (m.find()) {
+            if (m.group().startsWith("{#")) {
+                continue;
+            }
+            String code = STRING.matcher(m.group()).replaceAll("''");
+            Matcher f = FILTER.matcher(code);
+            while (f.find()) {
+                names.add(f.group(1));
+            }
+        }
+        return names;
+    }
+
     private static String reverseSlices(String tag) {
         return REVERSED.matcher(tag).replaceAll("($1|reverse)");
     }
 
-    /** Wraps each {@code name=value} argument of a call in {@code name=(value)}. */
-    static String parenthesizeKeywordValues(String tag) {
+    /**
+     * Wraps each {@code name=value} argument of a call in {@code name=(value)}, and writes {@code
+     * a+1} as {@code a+ 1} (jinjava scans {@code +1} as a number and then fails on {@code a +1}).
+     */
+    static String fixExpressions(String tag) {
         StringBuilder out = new StringBuilder(tag.length() + 8);
         // For each open parenthesis: whether it is a call and whether a keyword value is open.
         Deque<int[]> frames = new ArrayDeque<>();
@@ -102,6 +151,16 @@ final class TemplateRewriter {
                         frames.pop();
                     }
                     out.append(c);
+                    break;
+                case '+':
+                    out.append(c);
+                    boolean exponent =
+                            i >= 2
+                                    && "eE".indexOf(tag.charAt(i - 1)) >= 0
+                                    && Character.isDigit(tag.charAt(i - 2));
+                    if (!exponent && i + 1 < tag.length() && Character.isDigit(tag.charAt(i + 1))) {
+                        out.append(' ');
+                    }
                     break;
                 case ',':
                     if (top != null && top[1] == 1) {

@@ -103,7 +103,8 @@ public final class Texts {
         try {
             ChatTemplate template =
                     templateFile != null
-                            ? new JinjaChatTemplate(templateFile, tokenVariables(config))
+                            ? new JinjaChatTemplate(
+                                    templateFile, JinjaChatTemplate.tokenVariables(config))
                             : JinjaChatTemplate.from(config);
             return new TextBundle(tokenizer, template, endTokenIds(tokenizer, config, source));
         } catch (RuntimeException e) {
@@ -111,15 +112,6 @@ public final class Texts {
             throw new IllegalArgumentException(
                     "Cannot load checkpoint " + source + ": " + e.getMessage(), e);
         }
-    }
-
-    private static java.util.Map<String, String> tokenVariables(TokenizerConfig config) {
-        java.util.Map<String, String> tokens = new java.util.HashMap<>();
-        tokens.put("bos_token", config.bosToken());
-        tokens.put("eos_token", config.eosToken());
-        tokens.put("pad_token", config.padToken());
-        tokens.put("unk_token", config.unkToken());
-        return tokens;
     }
 
     /** tokenizer_config's eos, {@code <|im_end|>}, {@code <|endoftext|>}: present ones, once. */
