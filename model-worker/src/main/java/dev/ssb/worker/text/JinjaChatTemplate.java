@@ -121,9 +121,19 @@ public final class JinjaChatTemplate implements ChatTemplate {
         return jinjava;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException also for an empty conversation, for template syntax errors,
+     *     and when the output is empty: jinjava renders nothing where jinja2 raises
+     */
     @Override
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
         requireNonNull(messages, "messages is null");
+        if (messages.isEmpty()) {
+            // Real templates read messages[0]: jinja2 raises, jinjava would render a bare header.
+            throw new IllegalArgumentException("Invalid messages: empty conversation");
+        }
         List<Map<String, Object>> turns = new ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
             Map<String, Object> turn = new LinkedHashMap<>();
