@@ -30,12 +30,12 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private static final Map<String, String> OPTIONS =
             Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
 
-    private final HuggingFaceTokenizer native_;
+    private final HuggingFaceTokenizer hf;
     private final Vocabulary vocabulary;
     private final String source;
 
     private HfTokenizer(HuggingFaceTokenizer tokenizer, Vocabulary vocabulary, String source) {
-        this.native_ = tokenizer;
+        this.hf = tokenizer;
         this.vocabulary = vocabulary;
         this.source = source;
     }
@@ -107,7 +107,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     @Override
     public int[] encode(String text) {
         requireNonNull(text, "text is null");
-        long[] ids = native_.encode(text, false, false).getIds();
+        long[] ids = hf.encode(text, false, false).getIds();
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = Math.toIntExact(ids[i]);
@@ -136,7 +136,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             }
             longs[i] = ids[i];
         }
-        String text = native_.decode(longs, false);
+        String text = hf.decode(longs, false);
         return unfinishedTail(ids, text) ? text.substring(0, text.length() - 1) : text;
     }
 
@@ -168,7 +168,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
 
     @Override
     public void close() {
-        native_.close();
+        hf.close();
     }
 
     @Override

@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * ({@code trim_blocks}, {@code lstrip_blocks}, {@code tojson} = {@code json.dumps}, a {@code
  * raise_exception} global, {@code tools = None}).
  *
- * <p>Thread-safe: each render gets its own interpreter. Known difference from jinja2: jinjava's
- * {@code lstrip_blocks} also strips blanks before a block tag in the middle of a line.
+ * <p>Thread-safe: each render gets its own interpreter. Known differences from jinja2, none of
+ * which the Qwen2.5/Qwen3/ChatML templates touch: an attribute of an undefined value renders empty
+ * instead of raising; a list printed directly shows as {@code [a, b]}, not {@code ['a', 'b']};
+ * {@code '%s' % x}, {@code 'ab' * 2} and slices with a step other than {@code name[::-1]} raise an
+ * {@link IllegalArgumentException} instead of rendering.
  */
 public final class JinjaChatTemplate implements ChatTemplate {
 

@@ -51,7 +51,13 @@ final class Vocabulary {
                 } else if (field.equals("added_tokens") && value == JsonToken.START_ARRAY) {
                     JsonNode list = MAPPER.readTree(p);
                     for (JsonNode t : list) {
-                        added.put(t.get("content").asText(), t.get("id").asInt());
+                        JsonNode content = t.get("content");
+                        JsonNode id = t.get("id");
+                        if (content == null || !content.isTextual() || id == null || !id.isInt()) {
+                            throw new IllegalArgumentException(
+                                    "invalid tokenizer.json: bad added token " + t);
+                        }
+                        added.put(content.asText(), id.asInt());
                     }
                 } else if (field.equals("decoder") && value == JsonToken.START_OBJECT) {
                     JsonNode decoder = MAPPER.readTree(p);
