@@ -8,28 +8,36 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Rewrites the two pieces of jinja2 syntax jinjava parses differently, inside tags only:
+ * Rewrites the pieces of jinja2 syntax jinjava reads differently into equivalent jinjava syntax:
  *
  * <ul>
  *   <li>{@code seq[::-1]} (jinjava has no slice step) becomes {@code (seq|reverse)};
  *   <li>a keyword argument whose value is an expression, {@code namespace(k=messages|length - 1)},
  *       which jinjava reads as {@code (k=messages|length) - 1}, gets its value parenthesized:
- *       {@code namespace(k=(messages|length - 1))}.
+ *       {@code namespace(k=(messages|length - 1))};
+ *   <li>{@code x+1} becomes {@code x+ 1} (jinjava scans {@code +1} as a signed number);
+ *   <li>blanks before a block tag or comment in the middle of a line, which jinjava's lstrip_blocks
+ *       would remove, are moved into an expression {@code {{ ' ' }}}.
  * </ul>
  *
- * Text outside {@code {{ }}}/{@code {% %}} and string literals inside tags are never changed.
+ * Text outside tags and string literals inside tags are never changed; {@code raw} blocks are
+ * copied as they are (so blanks before a mid-line {@code endraw} may still be stripped).
  */
 final class TemplateRewriter {
 
+    /** A string literal inside a tag (a "}}" in it does not close the tag). */
+    private static final String LITERAL = "'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"";
+
     private static final Pattern TAG =
-            Pattern.compile("\\{\\{.*?}}|\\{%.*?%}|\\{#.*?#}", Pattern.DOTALL);
+            Pattern.compile(
+                    "\\{\\{(?:" + LITERAL + "|.)*?}}|\\{%(?:" + LITERAL + "|.)*?%}|\\{#.*?#}",
+                    Pattern.DOTALL);
     private static final Pattern REVERSED =
             Pattern.compile(
                     "([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)*)\\[\\s*::\\s*-1\\s*]");
     private static final Pattern RAW = Pattern.compile("\\{%-?\\s*raw\\s*-?%}");
     private static final Pattern END_RAW = Pattern.compile("\\{%-?\\s*endraw\\s*-?%}");
-    private static final Pattern STRING =
-            Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"");
+    private static final Pattern STRING = Pattern.compile(LITERAL);
     private static final Pattern FILTER = Pattern.compile("\\|\\s*([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern DEFINITION = Pattern.compile("^\\{%-?\\s*(macro|call)\\b");
 
@@ -51,7 +59,8 @@ final class TemplateRewriter {
                 m.region(stop, template.length());
                 continue;
             }
-            if (tag.startsWith("{%") && !tag.startsWith("{%-")) {
+            if ((tag.startsWith("{%") || tag.startsWith("{#"))
+                    && !(tag.startsWith("{%-") || tag.startsWith("{#-"))) {
                 keepMidLineBlanks(template, last, m.start(), out);
             }
             if (tag.startsWith("{#") || DEFINITION.matcher(tag).find()) {
@@ -66,9 +75,9 @@ final class TemplateRewriter {
     }
 
     /**
-     * jinja2's lstrip_blocks removes blanks before a block tag only when the tag starts its line;
-     * jinjava removes them everywhere. Blanks before a mid-line tag are moved into an expression,
-     * where no trimming reaches them.
+     * jinja2's lstrip_blocks removes blanks before a block tag or comment only when it starts its
+     * line; jinjava removes them everywhere. Blanks before a mid-line tag are moved into an
+     * expression, where no trimming reaches them.
      */
     private static void keepMidLineBlanks(
             String template, int textStart, int tagStart, StringBuilder out) {
