@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,11 @@ public final class ToyDataset {
     private static final Logger LOG = LoggerFactory.getLogger(ToyDataset.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Draws allowed per requested problem before giving up on finding distinct questions. */
-    private static final int MAX_DRAWS_PER_PROBLEM = 50;
+    /**
+     * Consecutive duplicate draws after which the question space counts as exhausted (at a 99%
+     * duplicate rate this is still ~10^-44 likely to trigger by chance).
+     */
+    private static final int MAX_DUPLICATES_IN_A_ROW = 10_000;
 
     /** Two splits with no question text in common. */
     public record Splits(List<ToyProblem> train, List<ToyProblem> test) {
@@ -63,25 +67,33 @@ public final class ToyDataset {
         }
         ToyProblemGenerator generator = new ToyProblemGenerator(seed, difficulty);
         Set<String> seen = new HashSet<>();
-        List<ToyProblem> test = draw(generator, seen, "toy-test-", testSize);
-        List<ToyProblem> train = draw(generator, seen, "toy-train-", trainSize);
+        List<ToyProblem> test =
+                draw(generator::next, seen, "toy-test-", testSize, MAX_DUPLICATES_IN_A_ROW);
+        List<ToyProblem> train =
+                draw(generator::next, seen, "toy-train-", trainSize, MAX_DUPLICATES_IN_A_ROW);
         return new Splits(train, test);
     }
 
-    private static List<ToyProblem> draw(
-            ToyProblemGenerator generator, Set<String> seen, String prefix, int size) {
+    /** Draws problems with ids {@code prefix + index} until {@code size} new questions. */
+    static List<ToyProblem> draw(
+            Function<String, ToyProblem> next,
+            Set<String> seen,
+            String prefix,
+            int size,
+            int maxDuplicatesInARow) {
         List<ToyProblem> out = new ArrayList<>(size);
-        long budget = (long) MAX_DRAWS_PER_PROBLEM * Math.max(size, 1);
-        for (long draws = 0; out.size() < size; draws++) {
-            if (draws >= budget) {
-                throw new IllegalStateException(
-                        String.format(
-                                "Cannot generate %d distinct %s problems with %s: only %d after %d draws",
-                                size, prefix, generator.difficulty(), out.size(), draws));
-            }
-            ToyProblem p = generator.next(String.format("%s%05d", prefix, out.size()));
+        int duplicatesInARow = 0;
+        while (out.size() < size) {
+            ToyProblem p = next.apply(String.format("%s%05d", prefix, out.size()));
             if (seen.add(p.question())) {
                 out.add(p);
+                duplicatesInARow = 0;
+            } else if (++duplicatesInARow >= maxDuplicatesInARow) {
+                throw new IllegalStateException(
+                        String.format(
+                                "Cannot generate %d distinct %s problems: only %d after %d"
+                                        + " duplicates in a row (raise the difficulty knobs)",
+                                size, prefix, out.size(), duplicatesInARow));
             }
         }
         return out;

@@ -16,6 +16,12 @@ import java.util.SplittableRandom;
  */
 public final class ToyProblemGenerator {
 
+    /**
+     * Longest question text: longer draws are replaced by a fresh draw, which keeps questions short
+     * enough for a tiny character-level model.
+     */
+    public static final int MAX_QUESTION_CHARS = 200;
+
     /** Probability that the first operation is a product written as "a bags of b objects". */
     private static final double PRODUCT_START = 0.3;
 
@@ -34,6 +40,15 @@ public final class ToyProblemGenerator {
     /** Generates the next problem and gives it {@code id}. */
     public ToyProblem next(String id) {
         requireNonNull(id, "id is null");
+        while (true) {
+            ToyProblem p = draw(id);
+            if (p.question().length() <= MAX_QUESTION_CHARS) {
+                return p;
+            }
+        }
+    }
+
+    private ToyProblem draw(String id) {
         Scenario scenario = pick(ToyTemplates.SCENARIOS);
         Person person = pick(ToyTemplates.PEOPLE);
         Person friend;

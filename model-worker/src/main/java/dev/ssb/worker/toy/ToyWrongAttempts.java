@@ -21,6 +21,16 @@ public final class ToyWrongAttempts {
     /** Typical slips: off by one or two, a dropped or extra carry. */
     private static final int[] SLIPS = {-10, -2, -1, 1, 2, 10};
 
+    /**
+     * Attempts stay in the domain's range of numbers (below this or the problem's own largest
+     * value): a wrong attempt with a four-digit value (a multiplication by 14 instead of a
+     * subtraction) would be an implausible rollout.
+     */
+    static final int MAX_ATTEMPT_VALUE = 999;
+
+    /** Largest operand a mistaken multiplication may use. */
+    static final int MAX_WRONG_FACTOR = 10;
+
     private ToyWrongAttempts() {}
 
     /**
@@ -46,6 +56,7 @@ public final class ToyWrongAttempts {
     public static List<ToyAttempt> all(ToyProblem problem) {
         requireNonNull(problem, "problem is null");
         List<ToyStep> gold = problem.steps();
+        int limit = Math.max(MAX_ATTEMPT_VALUE, problem.maxValue());
         List<ToyAttempt> out = new ArrayList<>();
         for (int k = 0; k < gold.size(); k++) {
             ToyStep step = gold.get(k);
@@ -60,17 +71,19 @@ public final class ToyWrongAttempts {
             }
             for (int delta : deltas) {
                 long wrong = (long) step.result() + delta;
-                if (wrong >= 0 && wrong <= Integer.MAX_VALUE) {
+                if (wrong >= 0 && wrong <= limit) {
                     ToyStep slipped =
                             new ToyStep(step.left(), step.op(), step.right(), (int) wrong);
-                    propagate(gold, k, slipped, Mistake.SLIP, problem.answer()).ifPresent(out::add);
+                    propagate(gold, k, slipped, Mistake.SLIP, problem.answer(), limit)
+                            .ifPresent(out::add);
                 }
             }
             for (ToyOp op : ToyOp.values()) {
                 OptionalInt result = op.apply(step.left(), step.right());
-                if (op != step.op() && result.isPresent()) {
+                boolean plausible = op != ToyOp.TIMES || step.right() <= MAX_WRONG_FACTOR;
+                if (op != step.op() && plausible && result.isPresent()) {
                     ToyStep swapped = new ToyStep(step.left(), op, step.right(), result.getAsInt());
-                    propagate(gold, k, swapped, Mistake.WRONG_OPERATION, problem.answer())
+                    propagate(gold, k, swapped, Mistake.WRONG_OPERATION, problem.answer(), limit)
                             .ifPresent(out::add);
                 }
             }
@@ -80,20 +93,25 @@ public final class ToyWrongAttempts {
 
     /** Replaces step k and recomputes the rest from its result; empty if a step becomes invalid. */
     private static Optional<ToyAttempt> propagate(
-            List<ToyStep> gold, int k, ToyStep replaced, Mistake mistake, int goldAnswer) {
+            List<ToyStep> gold,
+            int k,
+            ToyStep replaced,
+            Mistake mistake,
+            int goldAnswer,
+            int limit) {
         List<ToyStep> steps = new ArrayList<>(gold.subList(0, k));
         steps.add(replaced);
         int value = replaced.result();
         for (int j = k + 1; j < gold.size(); j++) {
             ToyStep g = gold.get(j);
             OptionalInt next = g.op().apply(value, g.right());
-            if (next.isEmpty()) {
+            if (next.isEmpty() || next.getAsInt() > limit) {
                 return Optional.empty();
             }
             steps.add(new ToyStep(value, g.op(), g.right(), next.getAsInt()));
             value = next.getAsInt();
         }
-        if (value == goldAnswer) {
+        if (value == goldAnswer || replaced.result() > limit) {
             return Optional.empty();
         }
         return Optional.of(new ToyAttempt(steps, value, mistake, k));
