@@ -6,6 +6,7 @@ import dev.ssb.worker.toy.ToyTemplates.Person;
 import dev.ssb.worker.toy.ToyTemplates.Scenario;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -22,15 +23,24 @@ public final class ToyProblemGenerator {
      */
     public static final int MAX_QUESTION_CHARS = 200;
 
+    private static final int MAX_REDRAWS = 1000;
+
     /** Probability that the first operation is a product written as "a bags of b objects". */
     private static final double PRODUCT_START = 0.3;
 
     private final SplittableRandom random;
     private final ToyDifficulty difficulty;
 
+    private final int maxQuestionChars;
+
     public ToyProblemGenerator(long seed, ToyDifficulty difficulty) {
+        this(seed, difficulty, MAX_QUESTION_CHARS);
+    }
+
+    ToyProblemGenerator(long seed, ToyDifficulty difficulty, int maxQuestionChars) {
         this.random = new SplittableRandom(seed);
         this.difficulty = requireNonNull(difficulty, "difficulty is null");
+        this.maxQuestionChars = maxQuestionChars;
     }
 
     public ToyDifficulty difficulty() {
@@ -40,12 +50,18 @@ public final class ToyProblemGenerator {
     /** Generates the next problem and gives it {@code id}. */
     public ToyProblem next(String id) {
         requireNonNull(id, "id is null");
-        while (true) {
+        for (int attempt = 0; attempt < MAX_REDRAWS; attempt++) {
             ToyProblem p = draw(id);
-            if (p.question().length() <= MAX_QUESTION_CHARS) {
+            if (p.question().length() <= maxQuestionChars) {
                 return p;
             }
         }
+        throw new IllegalStateException(
+                "Cannot generate a question of at most "
+                        + maxQuestionChars
+                        + " characters with "
+                        + difficulty
+                        + " (fewer operations or smaller numbers needed)");
     }
 
     private ToyProblem draw(String id) {
@@ -87,7 +103,7 @@ public final class ToyProblemGenerator {
                         .replace("{name}", person.name())
                         .replace("{friend}", friend.name())
                         .replace("{He}", person.subject())
-                        .replace("{he}", person.subject().toLowerCase(java.util.Locale.ROOT))
+                        .replace("{he}", person.subject().toLowerCase(Locale.ROOT))
                         .replace("{him}", person.object())
                         .replace("{obj}", object);
         List<ToyOp> ops = steps.stream().map(ToyStep::op).toList();

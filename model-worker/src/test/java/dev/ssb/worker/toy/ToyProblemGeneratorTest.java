@@ -184,6 +184,16 @@ class ToyProblemGeneratorTest {
     }
 
     @Test
+    void overlongQuestionsFailClearlyInsteadOfLooping() {
+        // no four-operation question fits in 60 characters
+        ToyProblemGenerator g =
+                new ToyProblemGenerator(1, ToyDifficulty.standard().withOps(4, 4), 60);
+        assertThatThrownBy(() -> g.next("x"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Cannot generate a question of at most 60 characters");
+    }
+
+    @Test
     void problemRejectsAnInconsistentStructure() {
         ToyStep a = ToyStep.of(5, ToyOp.TIMES, 3);
         ToyStep b = ToyStep.of(15, ToyOp.MINUS, 4);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -141,8 +142,8 @@ class ToyTokenizerFilesTest {
         assertThat(decode(ids)).isEqualTo(rendered);
         long imStart = ToyTokenizerFiles.vocabulary().indexOf("<|im_start|>");
         long imEnd = ToyTokenizerFiles.vocabulary().indexOf("<|im_end|>");
-        assertThat(java.util.Arrays.stream(ids).filter(id -> id == imStart).count()).isEqualTo(3);
-        assertThat(java.util.Arrays.stream(ids).filter(id -> id == imEnd).count()).isEqualTo(3);
+        assertThat(Arrays.stream(ids).filter(id -> id == imStart).count()).isEqualTo(3);
+        assertThat(Arrays.stream(ids).filter(id -> id == imEnd).count()).isEqualTo(3);
         // all special markers became single ids: the rest is one id per character
         int markerChars = 3 * ("<|im_start|>".length() + "<|im_end|>".length());
         assertThat(ids).hasSize(rendered.length() - markerChars + 6);
