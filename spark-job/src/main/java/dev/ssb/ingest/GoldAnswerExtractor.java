@@ -8,7 +8,7 @@ import java.util.Optional;
  * parsing: once {@code dev.ssb.worker.api.AnswerVerifier} lands (branch feat/verify), an
  * implementation delegating to it replaces {@link SimpleGoldAnswerExtractor}.
  */
-interface GoldAnswerExtractor extends Serializable {
+public interface GoldAnswerExtractor extends Serializable {
 
     /** The number after the last {@code ####} of a GSM8K answer, without thousands separators. */
     Optional<String> gsm8kFinal(String answerText);

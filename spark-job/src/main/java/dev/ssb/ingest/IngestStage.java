@@ -209,7 +209,9 @@ public final class IngestStage {
                                 col("reason"),
                                 lit(runId).as("run_id"),
                                 lit(configHash).as("config_hash"));
-        return new Tables(problems.to(PROBLEMS_SCHEMA), rejected.to(REJECTED_SCHEMA));
+        return new Tables(
+                Schemas.conform(problems, PROBLEMS_SCHEMA),
+                Schemas.conform(rejected, REJECTED_SCHEMA));
     }
 
     private static Iterator<Row> parseAll(RecordParser parser, Iterator<Row> it) {

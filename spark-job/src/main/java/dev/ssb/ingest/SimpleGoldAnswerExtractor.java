@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Gold answers by the datasets' own conventions: GSM8K {@code #### N}, MATH {@code \boxed{}}. */
-final class SimpleGoldAnswerExtractor implements GoldAnswerExtractor {
+public final class SimpleGoldAnswerExtractor implements GoldAnswerExtractor {
 
     private static final Pattern NUMBER = Pattern.compile("-?(\\d+(\\.\\d+)?|\\.\\d+|\\d+/\\d+)");
     private static final Pattern THOUSANDS = Pattern.compile("(?<=\\d),(?=\\d{3}(\\D|$))");

@@ -45,4 +45,17 @@ public final class Schemas {
             }
         }
     }
+
+    /**
+     * Projects {@code data} onto {@code schema} by name and type. Nullability is declared for
+     * readers (a non-nullable field is never null by construction) but not enforced here: Spark
+     * marks computed columns nullable, and Parquet reads every column back as nullable.
+     */
+    public static Dataset<Row> conform(Dataset<Row> data, StructType schema) {
+        StructType relaxed = new StructType();
+        for (StructField f : schema.fields()) {
+            relaxed = relaxed.add(f.name(), f.dataType(), true, f.metadata());
+        }
+        return data.to(relaxed);
+    }
 }
