@@ -105,7 +105,8 @@ final class RolloutPartition implements MapPartitionsFunction<Row, Row> {
                                 s,
                                 seeds[p * k + s],
                                 g.text(),
-                                boxed(g.tokenIds()),
+                                g.tokenIds().clone(), // Row arrays are Scala/Java arrays, not
+                                // java.util.List
                                 g.tokenIds().length,
                                 g.finishReason().name(),
                                 verdict.extracted().orElse(null),
@@ -125,13 +126,5 @@ final class RolloutPartition implements MapPartitionsFunction<Row, Row> {
         return settings.systemPrompt().isEmpty()
                 ? List.of(ChatMessage.user(question))
                 : List.of(ChatMessage.system(settings.systemPrompt()), ChatMessage.user(question));
-    }
-
-    private static List<Integer> boxed(int[] ids) {
-        List<Integer> list = new ArrayList<>(ids.length);
-        for (int id : ids) {
-            list.add(id);
-        }
-        return list;
     }
 }

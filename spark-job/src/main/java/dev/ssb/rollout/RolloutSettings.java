@@ -55,7 +55,7 @@ public record RolloutSettings(
             throw new IllegalArgumentException(
                     "Invalid batch_size: " + batchSize + " (must be >= 1)");
         }
-        sampling(); // validates the sampler's ranges now, on the driver
+        new SamplingParams(temperature, topK, topP, maxNewTokens); // validated on the driver
     }
 
     /** Everything from the configuration; the system prompt is read on the driver. */
