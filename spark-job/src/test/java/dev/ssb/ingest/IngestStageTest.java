@@ -169,6 +169,26 @@ class IngestStageTest {
         assertThat(table("lim", IngestStage.PROBLEMS)).hasSize(25);
     }
 
+    @Test
+    void ingestsParquetWithTheSameIdsAsJsonl() {
+        String jsonl = DATASETS.resolve("aime24_test.jsonl").toString();
+        String parquet = out.resolve("aime24_test.parquet").toString();
+        spark.read().json(jsonl).write().parquet(parquet);
+        Manifest m = IngestStage.run(spark, config(parquet, "pq"), false).manifest();
+        assertThat(m.count("input_rows")).isEqualTo(30);
+        assertThat(m.count("problems")).isEqualTo(30);
+        IngestStage.run(spark, config(jsonl, "js"), false);
+        assertThat(ids("pq")).isEqualTo(ids("js")).hasSize(30);
+        assertThat(table("pq", IngestStage.PROBLEMS))
+                .allMatch(r -> r.<String>getAs("source").equals("aime"));
+    }
+
+    private java.util.Set<String> ids(String runId) {
+        return table(runId, IngestStage.PROBLEMS).stream()
+                .map(r -> r.<String>getAs("problem_id") + "=" + r.<String>getAs("gold_answer"))
+                .collect(Collectors.toSet());
+    }
+
     private Map<Long, String> idsByLine(String runId) {
         return table(runId, IngestStage.PROBLEMS).stream()
                 .collect(
