@@ -16,6 +16,7 @@ import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,6 +76,9 @@ public final class IngestStage {
                     .add("run_id", DataTypes.StringType, false)
                     .add("config_hash", DataTypes.StringType, false);
 
+    /** The input of {@link #transform}: one row per input line. */
+    public static final StructType INPUT_SCHEMA = InputLines.SCHEMA;
+
     private static final StructType PARSED =
             InputLines.SCHEMA
                     .add("reason", DataTypes.StringType, true)
@@ -130,16 +134,11 @@ public final class IngestStage {
                                 inputRows,
                                 problems,
                                 rejected);
-                        return new StageOutput.Result(
-                                List.of(input),
-                                "",
-                                Map.of(
-                                        "input_rows",
-                                        inputRows,
-                                        PROBLEMS,
-                                        problems,
-                                        REJECTED,
-                                        rejected));
+                        Map<String, Long> counts = new LinkedHashMap<>();
+                        counts.put("input_rows", inputRows);
+                        counts.put(PROBLEMS, problems);
+                        counts.put(REJECTED, rejected);
+                        return new StageOutput.Result(List.of(qualified(spark, input)), "", counts);
                     } finally {
                         lines.unpersist();
                     }
@@ -147,7 +146,7 @@ public final class IngestStage {
     }
 
     /**
-     * The stage as a function of its input lines ({@link InputLines#SCHEMA}): parse, reject,
+     * The stage as a function of its input lines ({@link #INPUT_SCHEMA}): parse, reject,
      * de-duplicate (the first occurrence of a problem id wins, later ones are rejected as
      * "duplicate of line N").
      */
@@ -157,7 +156,7 @@ public final class IngestStage {
             String split,
             String runId,
             String configHash) {
-        Schemas.require(NAME, lines, InputLines.SCHEMA);
+        Schemas.require(NAME, lines, INPUT_SCHEMA);
         RecordParser parser = new RecordParser(format, new SimpleGoldAnswerExtractor());
         Dataset<Row> parsed =
                 lines.mapPartitions(
@@ -237,6 +236,17 @@ public final class IngestStage {
                         p.solution());
             }
         };
+    }
+
+    private static String qualified(SparkSession spark, String input) {
+        Path p = new Path(input);
+        try {
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration())
+                    .makeQualified(p)
+                    .toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot resolve " + input, e);
+        }
     }
 
     static Dataset<Row> read(SparkSession spark, SsbConfig config, String input) {

@@ -37,7 +37,10 @@ public final class StageOutput {
         public Result {
             inputs = List.copyOf(requireNonNull(inputs, "inputs is null"));
             requireNonNull(modelId, "modelId is null");
-            counts = Map.copyOf(requireNonNull(counts, "counts is null"));
+            counts =
+                    java.util.Collections.unmodifiableMap(
+                            new java.util.LinkedHashMap<>(
+                                    requireNonNull(counts, "counts is null")));
         }
     }
 

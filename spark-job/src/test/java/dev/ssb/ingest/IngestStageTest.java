@@ -189,6 +189,33 @@ class IngestStageTest {
                 .collect(Collectors.toSet());
     }
 
+    @Test
+    void foldersAreReadFileByFileAndDuplicatesAcrossFilesNameTheFirst() throws Exception {
+        Path dir = Files.createDirectories(out.resolve("gsm8k_parts"));
+        Files.writeString(
+                dir.resolve("a.jsonl"),
+                "{\"question\":\"q1\",\"answer\":\"#### 1\"}\n{\"question\":\"q2\",\"answer\":\"#### 2\"}\n");
+        Files.writeString(
+                dir.resolve("b.jsonl"),
+                "{\"question\":\"q2\",\"answer\":\"#### 2\"}\n{\"question\":\"q3\",\"answer\":\"#### 3\"}\n");
+        Manifest m = IngestStage.run(spark, config(dir.toString(), "dir"), false).manifest();
+        assertThat(m.counts())
+                .containsEntry("input_rows", 4L)
+                .containsEntry("problems", 3L)
+                .containsEntry("rejected", 1L);
+        assertThat(table("dir", IngestStage.PROBLEMS))
+                .extracting(
+                        r -> r.<String>getAs("file").replaceAll(".*/", ""), r -> r.getAs("line"))
+                .containsExactlyInAnyOrder(
+                        tuple("a.jsonl", 1L), tuple("a.jsonl", 2L), tuple("b.jsonl", 2L));
+        Row dup = table("dir", IngestStage.REJECTED).get(0);
+        assertThat(dup.<String>getAs("file")).endsWith("b.jsonl");
+        assertThat(dup.<Long>getAs("line")).isEqualTo(1L);
+        assertThat(dup.<String>getAs("reason"))
+                .startsWith("duplicate of ")
+                .endsWith("a.jsonl line 2");
+    }
+
     private Map<Long, String> idsByLine(String runId) {
         return table(runId, IngestStage.PROBLEMS).stream()
                 .collect(
