@@ -7,22 +7,16 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -99,6 +93,7 @@ public final class IngestStage {
             throw new IllegalArgumentException(
                     "Missing data.problems: give --problems FILE or set data.problems");
         }
+        IngestInput.requireExists(spark, input); // before the stage's manifests are dropped
         RunLayout layout = new RunLayout(config.out(), config.runId());
         StageOutput output = new StageOutput(spark, layout, NAME, List.of(PROBLEMS, REJECTED));
         return output.run(
@@ -107,10 +102,11 @@ public final class IngestStage {
                 force,
                 out -> {
                     Dataset<Row> lines =
-                            read(spark, config, input).persist(StorageLevel.MEMORY_AND_DISK());
+                            IngestInput.read(spark, config, input)
+                                    .persist(StorageLevel.MEMORY_AND_DISK());
                     try {
-                        DatasetFormat format = format(spark, config, input);
-                        String split = split(config, input);
+                        DatasetFormat format = IngestInput.format(spark, config, input);
+                        String split = IngestInput.split(config, input);
                         Tables tables =
                                 transform(lines, format, split, config.runId(), config.hash());
                         long inputRows = lines.count();
@@ -138,7 +134,8 @@ public final class IngestStage {
                         counts.put("input_rows", inputRows);
                         counts.put(PROBLEMS, problems);
                         counts.put(REJECTED, rejected);
-                        return new StageOutput.Result(List.of(qualified(spark, input)), "", counts);
+                        return new StageOutput.Result(
+                                List.of(IngestInput.qualified(spark, input)), "", counts);
                     } finally {
                         lines.unpersist();
                     }
@@ -236,89 +233,6 @@ public final class IngestStage {
                         p.solution());
             }
         };
-    }
-
-    private static String qualified(SparkSession spark, String input) {
-        Path p = new Path(input);
-        try {
-            return p.getFileSystem(spark.sparkContext().hadoopConfiguration())
-                    .makeQualified(p)
-                    .toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot resolve " + input, e);
-        }
-    }
-
-    static Dataset<Row> read(SparkSession spark, SsbConfig config, String input) {
-        Dataset<Row> lines =
-                isParquet(spark, config, input)
-                        ? InputLines.parquet(spark, input)
-                        : InputLines.jsonl(spark, input);
-        int limit = config.intValue(SsbProperties.DATA_LIMIT);
-        return limit > 0 ? lines.filter(col("row_index").lt(limit)) : lines;
-    }
-
-    private static boolean isParquet(SparkSession spark, SsbConfig config, String input) {
-        String configured = config.string(SsbProperties.DATA_FILE_FORMAT);
-        if (!"auto".equals(configured)) {
-            return "parquet".equals(configured);
-        }
-        if (input.endsWith(".parquet")) {
-            return true;
-        }
-        try {
-            Path p = new Path(input);
-            var fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            return fs.getFileStatus(p).isDirectory()
-                    && InputLines.firstFile(fs, p).getName().endsWith(".parquet");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot read problems " + input, e);
-        }
-    }
-
-    static DatasetFormat format(SparkSession spark, SsbConfig config, String input) {
-        Optional<DatasetFormat> configured =
-                DatasetFormat.configured(config.string(SsbProperties.DATA_FORMAT));
-        if (configured.isPresent()) {
-            return configured.get();
-        }
-        String name = new Path(input).getName();
-        if (isParquet(spark, config, input)) {
-            return DatasetFormat.detect(
-                    List.of(spark.read().parquet(input).schema().fieldNames()), name);
-        }
-        ObjectMapper json = new ObjectMapper();
-        for (String line : InputLines.head(spark.sparkContext().hadoopConfiguration(), input, 50)) {
-            try {
-                JsonNode node = json.readTree(line);
-                if (node != null && node.isObject()) {
-                    List<String> fields = new ArrayList<>();
-                    node.fieldNames().forEachRemaining(fields::add);
-                    return DatasetFormat.detect(fields, name);
-                }
-            } catch (java.io.IOException malformed) {
-                // keep looking: a bad first line must not decide the format
-            }
-        }
-        return DatasetFormat.detect(List.of(), name);
-    }
-
-    static String split(SsbConfig config, String input) {
-        String configured = config.string(SsbProperties.DATA_SPLIT);
-        if (!"auto".equals(configured)) {
-            return configured;
-        }
-        String name = new Path(input).getName().toLowerCase(Locale.ROOT);
-        if (name.contains("train")) {
-            return "train";
-        }
-        if (name.contains("test")) {
-            return "test";
-        }
-        if (name.contains("val") || name.contains("dev")) {
-            return "validation";
-        }
-        return "unspecified";
     }
 
     private static Dataset<Row> partitioned(Dataset<Row> problems, SsbConfig config) {

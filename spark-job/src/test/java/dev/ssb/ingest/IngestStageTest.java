@@ -216,6 +216,15 @@ class IngestStageTest {
                 .endsWith("a.jsonl line 2");
     }
 
+    @Test
+    void missingInputFailsBeforeTouchingTheRun() {
+        String missing = out.resolve("nope.jsonl").toString();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> IngestStage.run(spark, config(missing, "none"), false))
+                .hasMessage("Cannot read problems " + missing + ": no such file or folder");
+        assertThat(out.resolve("none")).doesNotExist();
+    }
+
     private Map<Long, String> idsByLine(String runId) {
         return table(runId, IngestStage.PROBLEMS).stream()
                 .collect(
