@@ -3,6 +3,7 @@ package dev.ssb.ingest;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Serializable;
@@ -14,7 +15,9 @@ import java.util.Optional;
  */
 final class RecordParser implements Serializable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: {@code {...} {...}} on one line is malformed, not its first object. */
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** A parsed record: either {@code reason} is set, or the problem fields are. */
     record Parsed(String reason, String problemId, String question, String gold, String solution) {
@@ -36,6 +39,9 @@ final class RecordParser implements Serializable {
     }
 
     Parsed parse(String raw) {
+        if (raw.startsWith("\uFEFF")) {
+            raw = raw.substring(1); // a UTF-8 byte order mark before a file's first line
+        }
         if (raw.isBlank()) {
             return Parsed.rejected("empty line");
         }

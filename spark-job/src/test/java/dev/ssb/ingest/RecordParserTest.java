@@ -75,6 +75,20 @@ class RecordParserTest {
         assertThat(parse(DatasetFormat.GSM8K, "\"just a string\"").reason())
                 .isEqualTo("malformed JSON: not an object");
         assertThat(parse(DatasetFormat.GSM8K, " ").reason()).isEqualTo("empty line");
+        assertThat(
+                        parse(
+                                        DatasetFormat.GSM8K,
+                                        "{\"question\":\"a\",\"answer\":\"#### 1\"}"
+                                                + " {\"question\":\"b\",\"answer\":\"#### 2\"}")
+                                .reason())
+                .as("two records on one line")
+                .startsWith("malformed JSON: ");
+        assertThat(
+                        parse(
+                                        DatasetFormat.GSM8K,
+                                        "\uFEFF{\"question\":\"a\",\"answer\":\"#### 1\"}")
+                                .ok())
+                .isTrue();
         assertThat(parse(DatasetFormat.GSM8K, "{\"answer\":\"#### 1\"}").reason())
                 .isEqualTo("missing field: question");
         assertThat(parse(DatasetFormat.GSM8K, "{\"question\":null,\"answer\":\"#### 1\"}").reason())
