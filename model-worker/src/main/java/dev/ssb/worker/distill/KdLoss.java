@@ -112,13 +112,39 @@ final class KdLoss {
         }
         NDArray kdSum = kl.sum().mul(t * t);
 
-        NDArray ceSum =
-                logits.logSoftmax(1)
-                        .gather(targets.toType(DataType.INT64, false).expandDims(1), 1)
-                        .sum()
-                        .neg();
+        NDArray ceSum = crossEntropySum(logits, targets);
         NDArray total = kdSum.mul(loss.kdWeight()).add(ceSum.mul(loss.ceWeight()));
         return new Terms(total, kdSum, ceSum);
+    }
+
+    /**
+     * The loss of {@code batch} given the student's logits at its reply positions, already
+     * restricted to the valid vocabulary.
+     *
+     * @param studentLogits {@code [n, validVocab]}
+     */
+    static Terms compute(NDArray studentLogits, KdBatch batch, LossConfig loss) {
+        return compute(
+                studentLogits,
+                batch.topkIds(),
+                batch.topkLogits(),
+                batch.logSumExp(),
+                batch.packed().targets(),
+                Math.toIntExact(studentLogits.getShape().get(1)),
+                loss);
+    }
+
+    /**
+     * Σ over rows of {@code -log softmax(logits)[target]}: a scalar.
+     *
+     * @param logits {@code [n, V]}
+     * @param targets {@code [n]} int ids
+     */
+    static NDArray crossEntropySum(NDArray logits, NDArray targets) {
+        return logits.logSoftmax(1)
+                .gather(targets.toType(DataType.INT64, false).expandDims(1), 1)
+                .sum()
+                .neg();
     }
 
     /** {@code p_rest · (log p_rest − log q_rest)} per row, exactly 0 where p_rest = 0. */
