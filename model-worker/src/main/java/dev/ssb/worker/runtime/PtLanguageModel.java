@@ -28,7 +28,11 @@ import dev.ssb.worker.model.LoraLayers;
 import dev.ssb.worker.model.Transformer;
 import dev.ssb.worker.text.TextBundle;
 import dev.ssb.worker.text.Texts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -167,12 +171,17 @@ public final class PtLanguageModel implements LanguageModel {
                         .generate(requests, params, MAX_GENERATION_BATCH);
         List<Generation> out = new ArrayList<>(results.size());
         for (Generator.Result r : results) {
-            int[] ids = r.tokenIds();
-            int textLength = r.finishReason() == FinishReason.STOP ? ids.length - 1 : ids.length;
-            String text = textLength == 0 ? "" : tokenizer().decode(Arrays.copyOf(ids, textLength));
-            out.add(new Generation(ids, text, r.finishReason()));
+            out.add(toGeneration(tokenizer(), r));
         }
         return out;
+    }
+
+    /** Decodes the whole id list at once (multi-byte safe), without the end token on STOP. */
+    static Generation toGeneration(Tokenizer tokenizer, Generator.Result r) {
+        int[] ids = r.tokenIds();
+        int textLength = r.finishReason() == FinishReason.STOP ? ids.length - 1 : ids.length;
+        String text = textLength == 0 ? "" : tokenizer.decode(Arrays.copyOf(ids, textLength));
+        return new Generation(ids, text, r.finishReason());
     }
 
     private void checkIds(int[] ids) {
@@ -229,6 +238,18 @@ public final class PtLanguageModel implements LanguageModel {
                 config(),
                 new MergedWeights(transformer),
                 CheckpointWriter.Options.of(Dtype.F32, sourceDir));
+        // newer checkpoints keep the chat template beside tokenizer_config.json
+        Path template = sourceDir.resolve("chat_template.jinja");
+        if (Files.isRegularFile(template)) {
+            try {
+                Files.copy(
+                        template,
+                        directory.resolve("chat_template.jinja"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot copy " + template + " to " + directory, e);
+            }
+        }
     }
 
     @Override
