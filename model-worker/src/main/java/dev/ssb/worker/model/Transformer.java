@@ -70,7 +70,7 @@ public final class Transformer implements AutoCloseable {
             float exponent = (float) (2 * i) / config.headDim();
             inv[i] = (float) (1.0 / Math.pow(config.ropeTheta(), exponent));
         }
-        this.invFreq = manager.create(inv);
+        this.invFreq = manager.create(inv, new Shape(1, 1, half)); // [1, 1, headDim / 2]
     }
 
     /**
@@ -316,7 +316,7 @@ public final class Transformer implements AutoCloseable {
     private Rope rope(NDArray positions) {
         long batch = positions.getShape().get(0);
         long seq = positions.getShape().get(1);
-        NDArray freqs = positions.reshape(batch, seq, 1).mul(invFreq.reshape(1, 1, -1));
+        NDArray freqs = positions.reshape(batch, seq, 1).mul(invFreq);
         NDArray emb = freqs.concat(freqs, 2).expandDims(1);
         NDArray cos = emb.cos();
         NDArray sin = emb.sin();

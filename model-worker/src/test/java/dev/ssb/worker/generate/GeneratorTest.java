@@ -156,4 +156,13 @@ class GeneratorTest {
             }
         }
     }
+
+    @Test
+    void leavesNoNativeArraysBehind() {
+        Generator generator = new Generator(model, 53, Set.of(STOP));
+        int before = model.manager().getManagedArrays().size();
+        generator.generate(requests(), new SamplingParams(0.8f, 10, 0.9f, 12), 2);
+        generator.generate(requests(), SamplingParams.greedy(5), 8);
+        assertThat(model.manager().getManagedArrays()).hasSize(before);
+    }
 }
