@@ -81,6 +81,20 @@ public final class Transformer implements AutoCloseable {
      */
     public static Transformer create(
             ModelConfig config, TensorSource source, Device device, DataType dtype) {
+        return create(config, source, device, dtype, false);
+    }
+
+    /**
+     * As {@link #create(ModelConfig, TensorSource, Device, DataType)}; with {@code trainable} the
+     * weights never share memory with the source (a read-only memory-mapped file would crash the
+     * JVM on the first in-place optimizer update), at the cost of a copy.
+     */
+    public static Transformer create(
+            ModelConfig config,
+            TensorSource source,
+            Device device,
+            DataType dtype,
+            boolean trainable) {
         requireNonNull(config, "config is null");
         requireNonNull(source, "source is null");
         if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
@@ -108,6 +122,11 @@ public final class Transformer implements AutoCloseable {
                 }
                 ByteBuffer bytes = source.readFloat32(name);
                 NDArray array = manager.create(bytes, new Shape(shape), DataType.FLOAT32);
+                if (trainable && dtype == DataType.FLOAT32 && bytes.isReadOnly()) {
+                    NDArray view = array;
+                    array = view.duplicate();
+                    view.close();
+                }
                 if (dtype != DataType.FLOAT32) {
                     NDArray wide = array;
                     array = wide.toType(dtype, false);
@@ -149,8 +168,9 @@ public final class Transformer implements AutoCloseable {
     }
 
     /**
-     * Base weights by Hugging Face name (unmodifiable). They may share memory with a read-only
-     * memory-mapped checkpoint: training must not update them in place.
+     * Base weights by Hugging Face name (unmodifiable). Unless the model was created {@code
+     * trainable}, they may share memory with a read-only memory-mapped checkpoint and must not be
+     * updated in place.
      */
     public Map<String, NDArray> parameters() {
         return parameters;
