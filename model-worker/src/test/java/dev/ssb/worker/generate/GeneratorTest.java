@@ -48,7 +48,7 @@ class GeneratorTest {
         Generator generator = new Generator(model, 53, Set.of(STOP));
         for (SamplingParams params :
                 List.of(
-                        new SamplingParams(0.8f, 10, 0.9f, 12),
+                        new SamplingParams(0.8f, 10, 0.9f, 8),
                         new SamplingParams(1.3f, 0, 1f, 12),
                         SamplingParams.greedy(12))) {
             List<Generator.Result> batch = generator.generateBatch(requests(), params);
@@ -161,7 +161,7 @@ class GeneratorTest {
     void leavesNoNativeArraysBehind() {
         Generator generator = new Generator(model, 53, Set.of(STOP));
         int before = model.manager().getManagedArrays().size();
-        generator.generate(requests(), new SamplingParams(0.8f, 10, 0.9f, 12), 2);
+        generator.generate(requests(), new SamplingParams(0.8f, 10, 0.9f, 8), 2);
         generator.generate(requests(), SamplingParams.greedy(5), 8);
         assertThat(model.manager().getManagedArrays()).hasSize(before);
     }
