@@ -49,8 +49,8 @@ class GeneratorTest {
         for (SamplingParams params :
                 List.of(
                         new SamplingParams(0.8f, 10, 0.9f, 8),
-                        new SamplingParams(1.3f, 0, 1f, 12),
-                        SamplingParams.greedy(12))) {
+                        new SamplingParams(1.3f, 0, 1f, 8),
+                        SamplingParams.greedy(8))) {
             List<Generator.Result> batch = generator.generateBatch(requests(), params);
             List<Generator.Result> chunked = generator.generate(requests(), params, 2);
             for (int i = 0; i < requests().size(); i++) {
