@@ -8,6 +8,7 @@ import dev.ssb.worker.api.KdExample;
 import dev.ssb.worker.api.LoraConfig;
 import dev.ssb.worker.api.LossConfig;
 import dev.ssb.worker.api.ModelConfig;
+import dev.ssb.worker.api.TeacherLogits;
 import dev.ssb.worker.model.TinyModels;
 import dev.ssb.worker.model.Transformer;
 import java.util.ArrayList;
@@ -82,7 +83,6 @@ class KdGradientsBenchmark {
             System.arraycopy(src.teacher().topkLogits(), s * k, logits, j * k, k);
             lse[j] = src.teacher().logSumExp()[s];
         }
-        return new KdExample(
-                prompt, reply, new dev.ssb.worker.api.TeacherLogits(k, 2f, ids, logits, lse));
+        return new KdExample(prompt, reply, new TeacherLogits(k, 2f, ids, logits, lse));
     }
 }

@@ -2,6 +2,8 @@ package dev.ssb.worker.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -66,10 +68,8 @@ class KdGradientsTest {
                 .isEqualTo(batch.stream().mapToInt(e -> e.replyIds().length).sum());
         assertThat(result.examples()).isEqualTo(3);
         double[] sums = KdGradients.lossSums(model, batch, loss, valid);
-        assertThat(result.lossKdSum())
-                .isCloseTo(sums[0], org.assertj.core.data.Percentage.withPercentage(1e-3));
-        assertThat(result.lossCeSum())
-                .isCloseTo(sums[1], org.assertj.core.data.Percentage.withPercentage(1e-3));
+        assertThat(result.lossKdSum()).isCloseTo(sums[0], withinPercentage(1e-3));
+        assertThat(result.lossCeSum()).isCloseTo(sums[1], withinPercentage(1e-3));
 
         String[] names = {
             LoraLayers.key(0, "q_proj", 'A'),
@@ -95,10 +95,7 @@ class KdGradientsTest {
                 double numeric = (plus - minus) / (2 * eps);
                 assertThat((double) analytic[i])
                         .as("%s[%s]", name, i)
-                        .isCloseTo(
-                                numeric,
-                                org.assertj.core.api.Assertions.within(
-                                        0.02 * Math.abs(numeric) + 1e-3));
+                        .isCloseTo(numeric, within(0.02 * Math.abs(numeric) + 1e-3));
             }
         }
     }
@@ -132,9 +129,7 @@ class KdGradientsTest {
                                 KdGradients.compute(model, batch.subList(2, 4), loss, valid)));
         assertThat(shards.tokens()).isEqualTo(whole.tokens());
         assertThat(shards.examples()).isEqualTo(4);
-        assertThat(shards.lossKdSum())
-                .isCloseTo(
-                        whole.lossKdSum(), org.assertj.core.data.Percentage.withPercentage(1e-3));
+        assertThat(shards.lossKdSum()).isCloseTo(whole.lossKdSum(), withinPercentage(1e-3));
         for (String name : whole.gradientSums().keySet()) {
             float[] a = whole.gradientSums().get(name).data();
             float[] b = shards.gradientSums().get(name).data();
@@ -236,7 +231,7 @@ class KdGradientsTest {
                 for (int v = 0; v < valid; v++) {
                     float want = alone[(prompt.length - 1 + j) * vocab + v];
                     float got = gathered[(2 + j) * valid + v]; // the first example has 2 tokens
-                    assertThat(got).isCloseTo(want, org.assertj.core.api.Assertions.within(1e-5f));
+                    assertThat(got).isCloseTo(want, within(1e-5f));
                 }
             }
         }
