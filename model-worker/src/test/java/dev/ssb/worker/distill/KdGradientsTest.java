@@ -17,6 +17,7 @@ import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.LoraConfig;
 import dev.ssb.worker.api.LossConfig;
 import dev.ssb.worker.api.ModelConfig;
+import dev.ssb.worker.api.TeacherLogits;
 import dev.ssb.worker.model.LoraLayers;
 import dev.ssb.worker.model.TinyModels;
 import dev.ssb.worker.model.Transformer;
@@ -220,7 +221,10 @@ class KdGradientsTest {
         try (NDManager sub = model.manager().newSubManager()) {
             PackedBatch packed =
                     PackedBatch.of(
-                            List.of(longPrompt, prompt), List.of(new int[] {1, 2}, reply), sub);
+                            List.of(longPrompt, prompt),
+                            List.of(new int[] {1, 2}, reply),
+                            valid,
+                            sub);
             float[] gathered = KdGradients.studentLogits(model, packed, valid).toFloatArray();
             // alone and unpadded: [prompt ‖ reply], logits at P − 1 … P + R − 2 predict the reply
             NDArray ids = sub.create(new long[] {4, 6, 10, 12, 14}).reshape(1, 5);
@@ -237,11 +241,57 @@ class KdGradientsTest {
         }
     }
 
+    @Test
+    void rejectsIdsOutsideTheVocabulary() {
+        KdFixtures.apply(model, KdFixtures.adapter(config, LORA, 0.1, 71));
+        KdExample ok = KdFixtures.examples(1, valid, 3, 2f, 72).get(0);
+        KdExample badReply =
+                new KdExample(
+                        ok.studentPromptIds(), replace(ok.replyIds(), 0, valid), ok.teacher());
+        assertThatThrownBy(
+                        () ->
+                                KdGradients.compute(
+                                        model, List.of(ok, badReply), LossConfig.paper(), valid))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Invalid example 1: reply id "
+                                + valid
+                                + " at 0 is outside the vocabulary"
+                                + " [0, "
+                                + valid
+                                + ")");
+        TeacherLogits t = ok.teacher();
+        KdExample badTeacher =
+                new KdExample(
+                        ok.studentPromptIds(),
+                        ok.replyIds(),
+                        new TeacherLogits(
+                                t.k(),
+                                t.temperature(),
+                                replace(t.topkIds(), 1, -1),
+                                t.topkLogits(),
+                                t.logSumExp()));
+        assertThatThrownBy(
+                        () ->
+                                KdGradients.compute(
+                                        model, List.of(badTeacher), LossConfig.paper(), valid))
+                .hasMessageStartingWith("Invalid example 0: teacher top-k id -1 at 1");
+    }
+
+    private static int[] replace(int[] ids, int index, int value) {
+        int[] out = ids.clone();
+        out[index] = value;
+        return out;
+    }
+
     private static float[] logits(KdExample example) {
         try (NDManager sub = model.manager().newSubManager()) {
             PackedBatch b =
                     PackedBatch.of(
-                            List.of(example.studentPromptIds()), List.of(example.replyIds()), sub);
+                            List.of(example.studentPromptIds()),
+                            List.of(example.replyIds()),
+                            valid,
+                            sub);
             NDArray out = KdGradients.studentLogits(model, b, valid);
             return out.toFloatArray();
         }
