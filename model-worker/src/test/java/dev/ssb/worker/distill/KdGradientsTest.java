@@ -96,7 +96,7 @@ class KdGradientsTest {
                 double numeric = (plus - minus) / (2 * eps);
                 assertThat((double) analytic[i])
                         .as("%s[%s]", name, i)
-                        .isCloseTo(numeric, within(0.02 * Math.abs(numeric) + 1e-3));
+                        .isCloseTo(numeric, within(0.005 * Math.abs(numeric) + 1e-4));
             }
         }
     }
