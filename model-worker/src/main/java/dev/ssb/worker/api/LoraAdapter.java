@@ -2,6 +2,8 @@ package dev.ssb.worker.api;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ssb.worker.io.PeftAdapters;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,6 +18,40 @@ public record LoraAdapter(LoraConfig config, Map<String, HostTensor> tensors) {
         tensors =
                 java.util.Collections.unmodifiableMap(
                         new TreeMap<>(requireNonNull(tensors, "tensors is null")));
+    }
+
+    /**
+     * A fresh adapter as PEFT initialises one: every A {@code [r, in]} uniform in ±1/√in
+     * (kaiming-uniform with a = √5), every B {@code [out, r]} zero, so the adapted model equals the
+     * base. Deterministic in {@code seed}.
+     */
+    public static LoraAdapter initialize(LoraConfig config, ModelConfig model, long seed) {
+        return PeftAdapters.initialize(config, model, seed);
+    }
+
+    /**
+     * Reads a PEFT adapter directory ({@code adapter_config.json} + {@code
+     * adapter_model.safetensors}), checking that the tensors agree with its rank and modules.
+     *
+     * @throws IllegalArgumentException "Cannot load adapter %s: ..." naming the key or setting
+     */
+    public static LoraAdapter load(Path dir) {
+        return PeftAdapters.load(dir);
+    }
+
+    /** Reads a PEFT adapter and checks every tensor's presence and shape against the base model. */
+    public static LoraAdapter load(Path dir, ModelConfig model) {
+        return PeftAdapters.load(dir, model);
+    }
+
+    /** Writes this adapter in PEFT's format ({@code base_model_name_or_path} left null). */
+    public void save(Path dir) {
+        PeftAdapters.save(this, dir, null);
+    }
+
+    /** Writes this adapter in PEFT's format, recording the base model for {@code AutoPeftModel}. */
+    public void save(Path dir, String baseModelNameOrPath) {
+        PeftAdapters.save(this, dir, baseModelNameOrPath);
     }
 
     public long parameterCount() {

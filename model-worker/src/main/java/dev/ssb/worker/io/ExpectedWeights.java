@@ -1,0 +1,141 @@
+package dev.ssb.worker.io;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ssb.worker.api.ModelConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Hugging Face tensor names and shapes a Qwen2/Llama model of a given config needs (weights are
+ * {@code [out, in]}, as {@code nn.Linear} stores them), and a check of a {@link TensorSource}
+ * against them. Extra tensors (e.g. an untied {@code lm_head.weight} next to tied embeddings) are
+ * allowed.
+ */
+public final class ExpectedWeights {
+
+    private final ModelConfig config;
+    private final Map<String, long[]> shapes;
+
+    private ExpectedWeights(ModelConfig config, Map<String, long[]> shapes) {
+        this.config = config;
+        this.shapes = Collections.unmodifiableMap(shapes);
+    }
+
+    /** The tensors of {@code config}'s model, in the order of the model's modules. */
+    public static ExpectedWeights forConfig(ModelConfig config) {
+        requireNonNull(config, "config is null");
+        long h = config.hiddenSize();
+        long q = (long) config.numAttentionHeads() * config.headDim();
+        long kv = (long) config.numKeyValueHeads() * config.headDim();
+        long ff = config.intermediateSize();
+        Map<String, long[]> m = new LinkedHashMap<>();
+        m.put("model.embed_tokens.weight", new long[] {config.vocabSize(), h});
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            String p = layerPrefix(i);
+            m.put(p + "input_layernorm.weight", new long[] {h});
+            m.put(p + "self_attn.q_proj.weight", new long[] {q, h});
+            m.put(p + "self_attn.k_proj.weight", new long[] {kv, h});
+            m.put(p + "self_attn.v_proj.weight", new long[] {kv, h});
+            if (config.attentionBias()) {
+                m.put(p + "self_attn.q_proj.bias", new long[] {q});
+                m.put(p + "self_attn.k_proj.bias", new long[] {kv});
+                m.put(p + "self_attn.v_proj.bias", new long[] {kv});
+            }
+            m.put(p + "self_attn.o_proj.weight", new long[] {h, q});
+            m.put(p + "post_attention_layernorm.weight", new long[] {h});
+            m.put(p + "mlp.gate_proj.weight", new long[] {ff, h});
+            m.put(p + "mlp.up_proj.weight", new long[] {ff, h});
+            m.put(p + "mlp.down_proj.weight", new long[] {h, ff});
+        }
+        m.put("model.norm.weight", new long[] {h});
+        if (!config.tieWordEmbeddings()) {
+            m.put("lm_head.weight", new long[] {config.vocabSize(), h});
+        }
+        return new ExpectedWeights(config, m);
+    }
+
+    /** {@code model.layers.<i>.} */
+    public static String layerPrefix(int layer) {
+        return "model.layers." + layer + ".";
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Names and shapes, in module order. The arrays must not be modified. */
+    public Map<String, long[]> shapes() {
+        return shapes;
+    }
+
+    /** Shape of one expected tensor. */
+    public long[] shape(String name) {
+        long[] s = shapes.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("Not a weight of this model: " + name);
+        }
+        return s.clone();
+    }
+
+    /**
+     * Checks that {@code source} has every expected tensor with the expected shape; {@code
+     * source.toString()} names the checkpoint in the message.
+     */
+    public void validate(TensorSource source) {
+        validate(source, String.valueOf(source));
+    }
+
+    /**
+     * Checks that {@code source} has every expected tensor with the expected shape.
+     *
+     * @throws IllegalArgumentException "Cannot load checkpoint %s: missing tensor %s" (with how
+     *     many more are missing) or "... tensor %s has shape %s, config implies %s"
+     */
+    public void validate(TensorSource source, String checkpoint) {
+        requireNonNull(source, "source is null");
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            if (!source.names().contains(e.getKey())) {
+                missing.add(e.getKey());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Cannot load checkpoint "
+                            + checkpoint
+                            + ": missing tensor "
+                            + missing.get(0)
+                            + (missing.size() > 1
+                                    ? " (and "
+                                            + (missing.size() - 1)
+                                            + " more: "
+                                            + abbreviate(missing)
+                                            + ")"
+                                    : ""));
+        }
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            long[] actual = source.shape(e.getKey());
+            if (!Arrays.equals(actual, e.getValue())) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                "Cannot load checkpoint %s: tensor %s has shape %s, config implies %s",
+                                checkpoint,
+                                e.getKey(),
+                                Arrays.toString(actual),
+                                Arrays.toString(e.getValue())));
+            }
+        }
+    }
+
+    private static String abbreviate(List<String> names) {
+        List<String> rest = names.subList(1, names.size());
+        return rest.size() <= 5
+                ? String.join(", ", rest)
+                : String.join(", ", rest.subList(0, 5)) + ", ...";
+    }
+}
