@@ -88,7 +88,7 @@ public final class ProbeJob {
                             SparkEnv.get().executorId(),
                             ProcessHandle.current().pid(),
                             driverPid,
-                            List.of(addresses),
+                            addresses, // an array: the Row encoder takes arrays or Scala Seqs
                             gpuId);
             return List.of(row).iterator();
         }
