@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class StandaloneCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneCluster.class);
-    static final String LOOPBACK = "127.0.0.1";
+    private static final String LOOPBACK = "127.0.0.1";
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final ClusterSpec spec;
@@ -62,7 +62,7 @@ public final class StandaloneCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a work directory for the cluster", e);
         }
-        this.shutdownHook = new Thread(this::stopAll, "ssb-cluster-shutdown");
+        this.shutdownHook = new Thread(this::stopAndDelete, "ssb-cluster-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -184,13 +184,12 @@ public final class StandaloneCluster implements AutoCloseable {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook is running or will run stopAll() itself
+            // the JVM is shutting down: the hook is running or will run stopAndDelete() itself
         }
-        stopAll();
-        deleteRecursively(workDir);
+        stopAndDelete();
     }
 
-    private void stopAll() {
+    private void stopAndDelete() {
         closed.set(true);
         List<ProcessHandle> roots = new ArrayList<>();
         // newest first: submissions before the worker before the master
@@ -201,6 +200,7 @@ public final class StandaloneCluster implements AutoCloseable {
         if (!survivors.isEmpty()) {
             LOG.error("Cluster {} left processes running: {}", masterUrl, survivors);
         }
+        deleteRecursively(workDir);
     }
 
     private void startMaster() {
@@ -300,6 +300,11 @@ public final class StandaloneCluster implements AutoCloseable {
             env.putAll(extraEnv);
             Process p = pb.start();
             processes.add(p);
+            if (closed.get()) {
+                // close() ran meanwhile and may not have seen this process
+                ProcessTree.destroy(List.of(p.toHandle()), STOP_GRACE);
+                throw new IllegalStateException("Cannot start a process: the cluster is closed");
+            }
             LOG.debug("Started pid {}: {}", p.pid(), String.join(" ", cmd));
             return p;
         } catch (IOException e) {
