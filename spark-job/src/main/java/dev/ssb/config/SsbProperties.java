@@ -96,6 +96,23 @@ public final class SsbProperties {
     public static final double DISTILL_LAMBDA_CE_DEFAULT = 0.0;
     public static final String DISTILL_CHECKPOINT_EVERY = "distill.checkpoint_every";
     public static final int DISTILL_CHECKPOINT_EVERY_DEFAULT = 50;
+    public static final String DISTILL_LORA_TARGET_MODULES = "distill.lora.target_modules";
+    public static final String DISTILL_LORA_TARGET_MODULES_DEFAULT =
+            "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj";
+    public static final String DISTILL_WEIGHT_DECAY = "distill.weight_decay";
+    public static final double DISTILL_WEIGHT_DECAY_DEFAULT = 0.0;
+    public static final String DISTILL_MAX_GRAD_NORM = "distill.max_grad_norm";
+    public static final double DISTILL_MAX_GRAD_NORM_DEFAULT = 1.0;
+    public static final String DISTILL_WARMUP_STEPS = "distill.warmup_steps";
+    public static final int DISTILL_WARMUP_STEPS_DEFAULT = 0;
+    public static final String DISTILL_SCHEDULE = "distill.schedule";
+    public static final String DISTILL_SCHEDULE_DEFAULT = "constant";
+    public static final String DISTILL_WORKERS = "distill.workers";
+    public static final int DISTILL_WORKERS_DEFAULT = 0;
+    public static final String DISTILL_KEEP_CHECKPOINTS = "distill.keep_checkpoints";
+    public static final int DISTILL_KEEP_CHECKPOINTS_DEFAULT = 2;
+    public static final String DISTILL_LOG_EVERY = "distill.log_every";
+    public static final int DISTILL_LOG_EVERY_DEFAULT = 10;
 
     public static final String EVAL_PROBLEMS = "eval.problems";
     public static final String EVAL_PROBLEMS_DEFAULT = "";
@@ -204,6 +221,49 @@ public final class SsbProperties {
                         DISTILL_CHECKPOINT_EVERY_DEFAULT,
                         1,
                         "steps between checkpoints"),
+                string(
+                        DISTILL_LORA_TARGET_MODULES,
+                        DISTILL_LORA_TARGET_MODULES_DEFAULT,
+                        "comma-separated LoRA target modules"),
+                real(
+                        DISTILL_WEIGHT_DECAY,
+                        DISTILL_WEIGHT_DECAY_DEFAULT,
+                        0,
+                        false,
+                        NONE,
+                        "AdamW decoupled weight decay"),
+                real(
+                        DISTILL_MAX_GRAD_NORM,
+                        DISTILL_MAX_GRAD_NORM_DEFAULT,
+                        0,
+                        true,
+                        NONE,
+                        "clip the global gradient norm to this"),
+                integer(
+                        DISTILL_WARMUP_STEPS,
+                        DISTILL_WARMUP_STEPS_DEFAULT,
+                        0,
+                        "linear learning-rate warmup steps"),
+                choice(
+                        DISTILL_SCHEDULE,
+                        DISTILL_SCHEDULE_DEFAULT,
+                        List.of("constant", "linear", "cosine"),
+                        "learning-rate decay after warmup"),
+                integer(
+                        DISTILL_WORKERS,
+                        DISTILL_WORKERS_DEFAULT,
+                        0,
+                        "gradient shards per step; 0 = number of executors"),
+                integer(
+                        DISTILL_KEEP_CHECKPOINTS,
+                        DISTILL_KEEP_CHECKPOINTS_DEFAULT,
+                        0,
+                        "newest checkpoints kept; 0 = all"),
+                integer(
+                        DISTILL_LOG_EVERY,
+                        DISTILL_LOG_EVERY_DEFAULT,
+                        1,
+                        "steps between progress lines"),
                 string(EVAL_PROBLEMS, EVAL_PROBLEMS_DEFAULT, "held-out problems (Hadoop path)"),
                 integer(EVAL_SAMPLES, EVAL_SAMPLES_DEFAULT, 1, "samples per problem"),
                 real(

@@ -1,0 +1,215 @@
+package dev.ssb.distill;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.ssb.config.SsbConfig;
+import dev.ssb.config.SsbProperties;
+import dev.ssb.table.RunLayout;
+import dev.ssb.table.Schemas;
+import dev.ssb.table.StageOutput;
+import dev.ssb.worker.api.LoraAdapter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The distillation stage: {@code teacher_logits} into a LoRA student. Writes the PEFT adapter to
+ * {@code <out>/<run-id>/adapter/}, one {@code train_metrics} row per step, the plot {@code
+ * <out>/<run-id>/distill/training.png}, and checkpoints under {@code
+ * <out>/<run-id>/distill/checkpoints/} from which {@code --resume} continues a killed run to the
+ * same final adapter.
+ */
+public final class DistillStage {
+
+    public static final String NAME = "distill";
+    public static final String TEACHER_LOGITS = "teacher_logits";
+    public static final String TRAIN_METRICS = "train_metrics";
+    public static final String ADAPTER = "adapter";
+    public static final String WORK_DIR = "distill";
+    public static final String PLOT = "training.png";
+
+    /** Keys that change how a run is carried out, not what it computes: out of the stage hash. */
+    static final Set<String> OPERATIONAL_KEYS =
+            Set.of(
+                    SsbProperties.OUT,
+                    SsbProperties.RUN_ID,
+                    SsbProperties.DISTILL_WORKERS,
+                    SsbProperties.DISTILL_LOG_EVERY,
+                    SsbProperties.DISTILL_CHECKPOINT_EVERY,
+                    SsbProperties.DISTILL_KEEP_CHECKPOINTS);
+
+    /** The columns distill reads from {@code teacher_logits}. */
+    public static final StructType INPUT_SCHEMA =
+            new StructType()
+                    .add("problem_id", DataTypes.StringType)
+                    .add("student_prompt_ids", DataTypes.createArrayType(DataTypes.IntegerType))
+                    .add("reply_ids", DataTypes.createArrayType(DataTypes.IntegerType))
+                    .add("topk_ids", DataTypes.createArrayType(DataTypes.IntegerType))
+                    .add("topk_logits", DataTypes.createArrayType(DataTypes.FloatType))
+                    .add("logsumexp", DataTypes.createArrayType(DataTypes.FloatType))
+                    .add("k", DataTypes.IntegerType)
+                    .add("temperature", DataTypes.FloatType);
+
+    private DistillStage() {}
+
+    /** Every key but the operational ones: the teacher data, the model, distill.* and the seed. */
+    public static List<String> stageKeys() {
+        return SsbProperties.all().keySet().stream()
+                .filter(k -> !OPERATIONAL_KEYS.contains(k))
+                .toList();
+    }
+
+    /** Runs distill on the run's teacher_logits unless complete; see {@link StageOutput}. */
+    public static StageOutput.Outcome run(
+            SparkSession spark, SsbConfig config, boolean force, boolean resume) {
+        return run(spark, config, force, resume, DistillTrainer.StepListener.NONE);
+    }
+
+    static StageOutput.Outcome run(
+            SparkSession spark,
+            SsbConfig config,
+            boolean force,
+            boolean resume,
+            DistillTrainer.StepListener listener) {
+        RunLayout layout = new RunLayout(config.out(), config.runId());
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        if (!layout.isComplete(TEACHER_LOGITS, hadoop)) {
+            throw new IllegalStateException(
+                    "Cannot run distill: table teacher_logits of run "
+                            + config.runId()
+                            + " is not complete (run ssb teacher-logits first)");
+        }
+        DistillSettings settings = DistillSettings.from(config);
+        String stageHash = config.hash(stageKeys());
+        StageOutput output = new StageOutput(spark, layout, NAME, List.of(TRAIN_METRICS, ADAPTER));
+        return output.run(
+                config,
+                stageHash,
+                force,
+                out -> {
+                    String input = layout.tablePath(TEACHER_LOGITS).toString();
+                    List<TrainExample> data = load(spark.read().parquet(input), settings);
+                    org.apache.hadoop.fs.Path work =
+                            new org.apache.hadoop.fs.Path(layout.runPath(), WORK_DIR);
+                    DistillTrainer trainer =
+                            new DistillTrainer(
+                                    JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                                    settings,
+                                    stageHash,
+                                    new DistillCheckpoints(
+                                            new org.apache.hadoop.fs.Path(work, "checkpoints"),
+                                            hadoop),
+                                    listener);
+                    DistillTrainer.Result result = trainer.train(data, resume);
+                    List<Row> rows =
+                            result.metrics().stream()
+                                    .map(m -> m.toRow(settings.runId(), settings.configHash()))
+                                    .toList();
+                    out.writeTable(
+                            TRAIN_METRICS,
+                            spark.createDataFrame(rows, StepMetrics.SCHEMA).coalesce(1));
+                    writeAdapter(result.adapter(), layout.tablePath(ADAPTER), settings, hadoop);
+                    writeBytes(
+                            new org.apache.hadoop.fs.Path(work, PLOT),
+                            TrainingPlot.png(result.metrics(), "distill " + settings.runId()),
+                            hadoop);
+                    Map<String, Long> counts = new LinkedHashMap<>();
+                    counts.put("examples", (long) data.size());
+                    counts.put("epochs", (long) settings.epochs());
+                    counts.put("steps", (long) result.metrics().size());
+                    counts.put(
+                            "tokens",
+                            result.metrics().stream().mapToLong(StepMetrics::tokens).sum());
+                    counts.put("workers", (long) trainer.workers());
+                    counts.put("trainable_parameters", result.adapter().parameterCount());
+                    counts.put("resumed_from_step", (long) result.resumedFrom());
+                    return new StageOutput.Result(List.of(input), result.modelId(), counts);
+                });
+    }
+
+    /**
+     * The training examples, sorted by problem id (the data order's base), after checking the
+     * schema and that every row's teacher temperature is the KD temperature.
+     */
+    static List<TrainExample> load(Dataset<Row> teacherLogits, DistillSettings settings) {
+        Schemas.require(NAME, teacherLogits, INPUT_SCHEMA);
+        List<TrainExample> data =
+                teacherLogits
+                        .select(
+                                col("problem_id"),
+                                col("student_prompt_ids"),
+                                col("reply_ids"),
+                                col("topk_ids"),
+                                col("topk_logits"),
+                                col("logsumexp"),
+                                col("k"),
+                                col("temperature"))
+                        .orderBy(col("problem_id"))
+                        .collectAsList()
+                        .stream()
+                        .map(TrainExample::fromRow)
+                        .toList();
+        if (data.isEmpty()) {
+            throw new IllegalStateException("Cannot run distill: table teacher_logits is empty");
+        }
+        for (TrainExample e : data) {
+            if (e.temperature() != settings.kdTemperature()) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                "Invalid distill.kd_temperature: %s (teacher_logits row %s was"
+                                        + " stored at temperature %s; set logits.temperature and"
+                                        + " distill.kd_temperature alike)",
+                                settings.kdTemperature(), e.problemId(), e.temperature()));
+            }
+        }
+        return data;
+    }
+
+    private static void writeAdapter(
+            LoraAdapter adapter,
+            org.apache.hadoop.fs.Path target,
+            DistillSettings settings,
+            Configuration hadoop) {
+        Path local = DistillCheckpoints.tempDir();
+        try {
+            Path dir = local.resolve(ADAPTER);
+            adapter.save(dir, settings.checkpoint());
+            FileSystem fs = target.getFileSystem(hadoop);
+            org.apache.hadoop.fs.Path tmp =
+                    new org.apache.hadoop.fs.Path(
+                            target.getParent(), "_tmp-adapter-" + UUID.randomUUID());
+            fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(dir.toUri()), tmp);
+            fs.delete(target, true);
+            if (!fs.rename(tmp, target)) {
+                throw new IOException("rename of " + tmp + " to " + target + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write adapter " + target, e);
+        } finally {
+            DistillCheckpoints.deleteLocal(local);
+        }
+    }
+
+    private static void writeBytes(
+            org.apache.hadoop.fs.Path path, byte[] bytes, Configuration hadoop) {
+        try (OutputStream out = path.getFileSystem(hadoop).create(path, true)) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + path, e);
+        }
+    }
+}

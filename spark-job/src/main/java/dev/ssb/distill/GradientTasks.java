@@ -1,0 +1,82 @@
+package dev.ssb.distill;
+
+import dev.ssb.spark.ExecutorModels;
+import dev.ssb.worker.api.GradientResult;
+import dev.ssb.worker.api.KdExample;
+import dev.ssb.worker.api.LanguageModel;
+import dev.ssb.worker.api.LoraAdapter;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The functions distillation ships to executors. Both run on the executor's resident base model
+ * ({@link ExecutorModels}: loaded once per JVM, tasks on it serialized, which also keeps a single
+ * autograd session per JVM) and leave it without an adapter, so other stages sharing the model see
+ * the base.
+ */
+final class GradientTasks {
+
+    private GradientTasks() {}
+
+    /** Gradient sums of one shard under the broadcast adapter. */
+    static final class Shard implements Function<List<TrainExample>, ShardGradient> {
+        private final DistillSettings settings;
+        private final Broadcast<AdapterPayload> adapter;
+
+        Shard(DistillSettings settings, Broadcast<AdapterPayload> adapter) {
+            this.settings = settings;
+            this.adapter = adapter;
+        }
+
+        @Override
+        public ShardGradient call(List<TrainExample> shard) {
+            List<KdExample> batch = new ArrayList<>(shard.size());
+            for (TrainExample e : shard) {
+                batch.add(e.toKdExample());
+            }
+            LoraAdapter lora = adapter.value().toAdapter();
+            return ExecutorModels.withModel(
+                    settings.checkpoint(),
+                    settings.device(),
+                    model -> {
+                        model.setAdapter(lora);
+                        try {
+                            GradientResult r = model.computeGradients(batch, settings.loss());
+                            return ShardGradient.of(r);
+                        } finally {
+                            model.setAdapter(null);
+                        }
+                    });
+        }
+    }
+
+    /**
+     * A fresh adapter for the base model (A random from the seed, B zero), made where the model's
+     * config is known, so the driver never loads the runtime.
+     */
+    static final class Init implements Function<Integer, Init.Result> {
+        private final DistillSettings settings;
+        private final long seed;
+
+        /** The adapter and the id of the model it was made for. */
+        record Result(AdapterPayload adapter, String modelId) implements java.io.Serializable {}
+
+        Init(DistillSettings settings, long seed) {
+            this.settings = settings;
+            this.seed = seed;
+        }
+
+        @Override
+        public Result call(Integer ignored) {
+            return ExecutorModels.withModel(
+                    settings.checkpoint(), settings.device(), model -> init(model));
+        }
+
+        private Result init(LanguageModel model) {
+            LoraAdapter fresh = LoraAdapter.initialize(settings.lora(), model.config(), seed);
+            return new Result(AdapterPayload.of(fresh), model.modelId());
+        }
+    }
+}

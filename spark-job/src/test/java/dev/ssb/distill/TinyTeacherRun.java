@@ -1,0 +1,227 @@
+package dev.ssb.distill;
+
+import dev.ssb.config.SsbConfig;
+import dev.ssb.config.SsbProperties;
+import dev.ssb.spark.ExecutorModels;
+import dev.ssb.table.RunLayout;
+import dev.ssb.table.StageOutput;
+import dev.ssb.worker.api.ChatMessage;
+import dev.ssb.worker.api.Device;
+import dev.ssb.worker.api.HostTensor;
+import dev.ssb.worker.api.LanguageModel;
+import dev.ssb.worker.api.ModelConfig;
+import dev.ssb.worker.api.TeacherLogits;
+import dev.ssb.worker.api.TeacherLogitsRequest;
+import dev.ssb.worker.io.CheckpointWriter;
+import dev.ssb.worker.io.Dtype;
+import dev.ssb.worker.io.ExpectedWeights;
+import dev.ssb.worker.io.TensorSource;
+import dev.ssb.worker.toy.ToyTokenizerFiles;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Test fixtures: a tiny random-weight Qwen2 checkpoint with the toy character tokenizer (hidden 32,
+ * 2 layers, ~100 ids, so a training step takes milliseconds) and a {@code teacher_logits} table
+ * scored by that model from hinted prompts, in the schema of the teacher-logits stage.
+ */
+final class TinyTeacherRun {
+
+    static final int K = 8;
+    static final float T = 2f;
+
+    private static final ArrayType IDS = DataTypes.createArrayType(DataTypes.IntegerType, false);
+    private static final ArrayType FLOATS = DataTypes.createArrayType(DataTypes.FloatType, false);
+
+    /** The columns of the teacher-logits stage's table (branch feat/stages). */
+    static final StructType TEACHER_LOGITS_SCHEMA =
+            new StructType()
+                    .add("problem_id", DataTypes.StringType, false)
+                    .add("student_prompt_ids", IDS, false)
+                    .add("teacher_prompt_ids", IDS, false)
+                    .add("reply_ids", IDS, false)
+                    .add("reply_len", DataTypes.IntegerType, false)
+                    .add("topk_ids", IDS, false)
+                    .add("topk_logits", FLOATS, false)
+                    .add("logsumexp", FLOATS, false)
+                    .add("k", DataTypes.IntegerType, false)
+                    .add("temperature", DataTypes.FloatType, false)
+                    .add("model_id", DataTypes.StringType, false)
+                    .add("run_id", DataTypes.StringType, false)
+                    .add("config_hash", DataTypes.StringType, false);
+
+    private TinyTeacherRun() {}
+
+    static ModelConfig modelConfig() {
+        List<String> vocab = ToyTokenizerFiles.vocabulary();
+        return new ModelConfig(
+                "qwen2",
+                32,
+                64,
+                2,
+                4,
+                2,
+                8,
+                10_000.0,
+                1e-6,
+                vocab.size(),
+                true,
+                true,
+                512,
+                -1,
+                List.of(vocab.indexOf(ToyTokenizerFiles.IM_END)));
+    }
+
+    /** Writes the checkpoint folder {@code dir} (config, F32 weights, toy tokenizer). */
+    static Path writeCheckpoint(Path dir) {
+        Path tokenizer = dir.resolveSibling(dir.getFileName() + "-tokenizer");
+        ToyTokenizerFiles.write(tokenizer);
+        ModelConfig config = modelConfig();
+        SplittableRandom rnd = new SplittableRandom(42);
+        Map<String, HostTensor> weights = new TreeMap<>();
+        ExpectedWeights.forConfig(config)
+                .shapes()
+                .forEach(
+                        (name, shape) -> {
+                            HostTensor t = HostTensor.zeros(shape);
+                            boolean norm = name.endsWith("norm.weight");
+                            for (int i = 0; i < t.size(); i++) {
+                                t.data()[i] = norm ? 1f : (float) (0.3 * rnd.nextGaussian());
+                            }
+                            weights.put(name, t);
+                        });
+        CheckpointWriter.write(
+                dir, config, source(weights), CheckpointWriter.Options.of(Dtype.F32, tokenizer));
+        return dir;
+    }
+
+    private static TensorSource source(Map<String, HostTensor> weights) {
+        return new TensorSource() {
+            @Override
+            public Set<String> names() {
+                return weights.keySet();
+            }
+
+            @Override
+            public long[] shape(String name) {
+                return weights.get(name).shape().clone();
+            }
+
+            @Override
+            public ByteBuffer readFloat32(String name) {
+                float[] data = weights.get(name).data();
+                ByteBuffer out =
+                        ByteBuffer.allocateDirect(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+                out.asFloatBuffer().put(data);
+                return out;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /** A run configuration with a tiny adapter and a short, fast schedule. */
+    static SsbConfig config(Path out, String runId, Path checkpoint) {
+        return SsbConfig.defaults()
+                .with(SsbProperties.OUT, out.toString())
+                .with(SsbProperties.RUN_ID, runId)
+                .with(SsbProperties.MODEL_CHECKPOINT, checkpoint.toString())
+                .with(SsbProperties.LOGITS_TOP_K, K)
+                .with(SsbProperties.LOGITS_TEMPERATURE, T)
+                .with(SsbProperties.DISTILL_KD_TEMPERATURE, T)
+                .with(SsbProperties.DISTILL_LORA_RANK, 4)
+                .with(SsbProperties.DISTILL_LORA_ALPHA, 8)
+                .with(SsbProperties.DISTILL_LR, 1e-2)
+                .with(SsbProperties.DISTILL_BATCH_SIZE, 4)
+                .with(SsbProperties.DISTILL_EPOCHS, 3)
+                .with(SsbProperties.DISTILL_CHECKPOINT_EVERY, 3)
+                .with(SsbProperties.DISTILL_LOG_EVERY, 2);
+    }
+
+    /**
+     * Writes a committed {@code teacher_logits} table of {@code n} problems for {@code config}'s
+     * run: the student sees the bare question, the teacher a hint, and replies differ in length.
+     */
+    static void writeTeacherLogits(SparkSession spark, SsbConfig config, int n) {
+        String checkpoint = config.string(SsbProperties.MODEL_CHECKPOINT);
+        List<Row> rows =
+                ExecutorModels.withModel(checkpoint, Device.cpu(), model -> rows(model, config, n));
+        RunLayout layout = new RunLayout(config.out(), config.runId());
+        new StageOutput(spark, layout, "teacher-logits", List.of(DistillStage.TEACHER_LOGITS))
+                .run(
+                        config,
+                        "test",
+                        true,
+                        out -> {
+                            long written =
+                                    out.writeTable(
+                                            DistillStage.TEACHER_LOGITS,
+                                            spark.createDataFrame(rows, TEACHER_LOGITS_SCHEMA));
+                            return new StageOutput.Result(
+                                    List.of(), checkpoint, Map.of("teacher_logits", written));
+                        });
+    }
+
+    private static List<Row> rows(LanguageModel model, SsbConfig config, int n) {
+        int imEnd = model.tokenizer().tokenId(ToyTokenizerFiles.IM_END).orElseThrow();
+        List<TeacherLogitsRequest> requests = new ArrayList<>();
+        List<int[]> students = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String question = "What is " + i + " plus " + (i + 3) + "?";
+            students.add(model.encodeChat(List.of(ChatMessage.user(question)), true));
+            int[] teacherPrompt =
+                    model.encodeChat(
+                            List.of(
+                                    ChatMessage.system("Careful: " + i + " + " + (i + 3)),
+                                    ChatMessage.user(question)),
+                            true);
+            int[] text =
+                    model.tokenizer()
+                            .encode(
+                                    "Add. ".repeat(i % 3)
+                                            + "So the answer is \\boxed{"
+                                            + (2 * i + 3)
+                                            + "}.");
+            int[] reply = Arrays.copyOf(text, text.length + 1);
+            reply[text.length] = imEnd;
+            requests.add(new TeacherLogitsRequest(teacherPrompt, reply));
+        }
+        List<TeacherLogits> scored = model.teacherLogits(requests, K, T);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TeacherLogits t = scored.get(i);
+            TeacherLogitsRequest r = requests.get(i);
+            rows.add(
+                    RowFactory.create(
+                            String.format("toy:%04d", i),
+                            students.get(i),
+                            r.promptIds(),
+                            r.replyIds(),
+                            r.replyIds().length,
+                            t.topkIds(),
+                            t.topkLogits(),
+                            t.logSumExp(),
+                            t.k(),
+                            t.temperature(),
+                            model.modelId(),
+                            config.runId(),
+                            config.hash()));
+        }
+        return rows;
+    }
+}
