@@ -1,0 +1,344 @@
+package dev.ssb.worker.model;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import dev.ssb.worker.api.ModelConfig;
+import dev.ssb.worker.io.TensorSource;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Qwen2/Llama decoder on DJL NDArrays, numerically equivalent to Hugging Face's {@code
+ * Qwen2ForCausalLM} / {@code LlamaForCausalLM} (RMSNorm, rotary embeddings with {@code
+ * rotate_half}, grouped-query attention, SwiGLU MLP, tied or untied LM head).
+ *
+ * <p>Every intermediate array of a call is attached to the manager of its {@code inputIds}, so a
+ * caller scopes a step with {@code try (NDManager step = ...) { step.create(ids) ... }}. Weights
+ * live in this model's own manager; {@link #close()} releases them. Not thread-safe.
+ */
+public final class Transformer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Transformer.class);
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final DataType dtype;
+    private final Map<String, NDArray> parameters;
+    private final DecoderLayer[] layers;
+    private final NDArray embed;
+    private final NDArray norm;
+    private final NDArray lmHead;
+    private final NDArray invFreq;
+    private LoraLayers lora;
+
+    private Transformer(
+            ModelConfig config,
+            NDManager manager,
+            DataType dtype,
+            Map<String, NDArray> parameters) {
+        this.config = config;
+        this.manager = manager;
+        this.dtype = dtype;
+        this.parameters = Collections.unmodifiableMap(parameters);
+        this.layers = new DecoderLayer[config.numHiddenLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = new DecoderLayer(config, dtype, i, parameters);
+        }
+        this.embed = parameters.get(WeightNames.EMBED);
+        this.norm = parameters.get(WeightNames.NORM);
+        this.lmHead = config.tieWordEmbeddings() ? embed : parameters.get(WeightNames.LM_HEAD);
+        int half = config.headDim() / 2;
+        float[] inv = new float[half];
+        for (int i = 0; i < half; i++) {
+            // as HF: float32 exponent, then 1 / theta^exponent
+            float exponent = (float) (2 * i) / config.headDim();
+            inv[i] = (float) (1.0 / Math.pow(config.ropeTheta(), exponent));
+        }
+        this.invFreq = manager.create(inv, new Shape(1, 1, half)); // [1, 1, headDim / 2]
+    }
+
+    /**
+     * Loads the weights named in {@code config} from {@code source} onto {@code device}.
+     *
+     * @param dtype FLOAT32, or FLOAT16 (GPU only)
+     * @throws IllegalArgumentException naming a missing or misshapen tensor
+     */
+    public static Transformer create(
+            ModelConfig config, TensorSource source, Device device, DataType dtype) {
+        return create(config, source, device, dtype, false);
+    }
+
+    /**
+     * As {@link #create(ModelConfig, TensorSource, Device, DataType)}; with {@code trainable} the
+     * weights never share memory with the source (a read-only memory-mapped file would crash the
+     * JVM on the first in-place optimizer update), at the cost of a copy.
+     */
+    public static Transformer create(
+            ModelConfig config,
+            TensorSource source,
+            Device device,
+            DataType dtype,
+            boolean trainable) {
+        requireNonNull(config, "config is null");
+        requireNonNull(source, "source is null");
+        if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
+            throw new IllegalArgumentException("Invalid dtype: " + dtype + " (FLOAT32 or FLOAT16)");
+        }
+        if (config.headDim() % 2 != 0) {
+            throw new IllegalArgumentException("Invalid head_dim: " + config.headDim() + " (odd)");
+        }
+        long start = System.nanoTime();
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : WeightNames.expected(config).entrySet()) {
+                String name = e.getKey();
+                if (!source.names().contains(name)) {
+                    throw new IllegalArgumentException(
+                            "Cannot load checkpoint: missing key " + name);
+                }
+                long[] shape = source.shape(name);
+                if (!Arrays.equals(shape, e.getValue())) {
+                    throw new IllegalArgumentException(
+                            String.format(
+                                    "Cannot load checkpoint: %s has shape %s, expected %s",
+                                    name, Arrays.toString(shape), Arrays.toString(e.getValue())));
+                }
+                ByteBuffer bytes = source.readFloat32(name);
+                NDArray array = manager.create(bytes, new Shape(shape), DataType.FLOAT32);
+                if (trainable && dtype == DataType.FLOAT32 && bytes.isReadOnly()) {
+                    NDArray view = array;
+                    array = view.duplicate();
+                    view.close();
+                }
+                if (dtype != DataType.FLOAT32) {
+                    NDArray wide = array;
+                    array = wide.toType(dtype, false);
+                    wide.close();
+                }
+                array.setName(name);
+                params.put(name, array);
+            }
+            Transformer t = new Transformer(config, manager, dtype, params);
+            LOG.info(
+                    "Loaded {} {} tensors ({} parameters) on {} in {} ms",
+                    params.size(),
+                    config.modelType(),
+                    config.parameterCount(),
+                    device,
+                    (System.nanoTime() - start) / 1_000_000);
+            return t;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public DataType dataType() {
+        return dtype;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** The manager owning the weights: parent for caches and LoRA layers. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * Base weights by Hugging Face name (unmodifiable). Unless the model was created {@code
+     * trainable}, they may share memory with a read-only memory-mapped checkpoint and must not be
+     * updated in place.
+     */
+    public Map<String, NDArray> parameters() {
+        return parameters;
+    }
+
+    /** The LoRA layers applied to the projections, or null. */
+    public LoraLayers lora() {
+        return lora;
+    }
+
+    /** Applies {@code layers} (owned by the caller), or removes LoRA with null. */
+    public void setLora(LoraLayers layers) {
+        this.lora = layers;
+    }
+
+    /**
+     * Full forward pass without a cache, differentiable with respect to the parameters and LoRA
+     * matrices (no in-place operation).
+     *
+     * @param inputIds {@code [batch, seq]} int64
+     * @param attentionMask {@code [batch, seq]}, 1 for real tokens and 0 for padding (left or
+     *     right); positions count from each row's first real token
+     * @return logits {@code [batch, seq, vocab]} float32
+     */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask) {
+        return logits(hidden(inputIds, attentionMask), config.vocabSize());
+    }
+
+    /**
+     * The final-normed hidden states {@code [batch, seq, hidden]} of a forward pass without cache
+     * (see {@link #forward}).
+     */
+    public NDArray hidden(NDArray inputIds, NDArray attentionMask) {
+        NDManager m = inputIds.getManager();
+        long seq = inputIds.getShape().get(1);
+        NDArray keyValid = attentionMask.toType(DataType.FLOAT32, false);
+        NDArray positions = keyValid.cumSum(1).sub(1).maximum(0);
+        NDArray mask = Ops.additiveMask(m, m.arange(0f, seq, 1f), keyValid);
+        return run(inputIds, positions, mask, null, 0);
+    }
+
+    /**
+     * LM-head logits over the first {@code validVocab} ids (embedding rows at or above it, which
+     * the tokenizer never produces, are left out).
+     *
+     * @param hidden {@code [..., hidden]}
+     * @return {@code [..., validVocab]} float32
+     */
+    public NDArray logits(NDArray hidden, int validVocab) {
+        if (validVocab <= 0 || validVocab > config.vocabSize()) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Invalid vocab size: %s (must be in [1, %s])",
+                            validVocab, config.vocabSize()));
+        }
+        NDArray w =
+                validVocab == config.vocabSize()
+                        ? lmHead
+                        : lmHead.get(hidden.getManager(), new NDIndex(":{}", validVocab));
+        NDArray out = Ops.linear(hidden, w, null);
+        return dtype == DataType.FLOAT32 ? out : out.toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * A KV cache for a left-padded batch of prompts of the given lengths, able to hold {@code
+     * capacity} slots (longest prompt + new tokens).
+     */
+    public KvCache newCache(int[] promptLengths, int capacity) {
+        return new KvCache(
+                manager,
+                layers.length,
+                config.numKeyValueHeads(),
+                config.headDim(),
+                promptLengths,
+                capacity,
+                dtype);
+    }
+
+    /**
+     * Runs the left-padded prompts through the model and fills an empty cache.
+     *
+     * @param inputIds {@code [batch, longestPrompt]} int64, left-padded
+     * @return logits of each row's last prompt token {@code [batch, validVocab]} float32
+     */
+    public NDArray prefill(KvCache cache, NDArray inputIds, int validVocab) {
+        NDManager m = inputIds.getManager();
+        long seq = inputIds.getShape().get(1);
+        if (cache.length() != 0 || inputIds.getShape().get(0) != cache.batchSize()) {
+            throw new IllegalStateException("Cannot prefill: cache is not empty or batch differs");
+        }
+        NDArray slots = m.arange(0f, seq, 1f).reshape(1, seq);
+        NDArray keyValid = slots.gte(cache.padLeftArray()).toType(DataType.FLOAT32, false);
+        NDArray positions = slots.sub(cache.padLeftArray()).maximum(0);
+        NDArray x =
+                run(
+                        inputIds,
+                        positions,
+                        Ops.additiveMask(m, m.arange(0f, seq, 1f), keyValid),
+                        cache,
+                        0);
+        cache.advance((int) seq);
+        return logits(x.get(new NDIndex(":, -1, :")), validVocab);
+    }
+
+    /**
+     * Appends one token per row and returns the next-token logits.
+     *
+     * @param inputIds {@code [batch, 1]} int64
+     * @return {@code [batch, validVocab]} float32
+     */
+    public NDArray decode(KvCache cache, NDArray inputIds, int validVocab) {
+        NDManager m = inputIds.getManager();
+        int slot = cache.length();
+        NDArray slots = m.arange(0f, slot + 1f, 1f).reshape(1, slot + 1);
+        NDArray keyValid = slots.gte(cache.padLeftArray()).toType(DataType.FLOAT32, false);
+        NDArray positions = m.full(new Shape(1, 1), (float) slot).sub(cache.padLeftArray());
+        NDArray qSlot = m.create(new float[] {slot});
+        NDArray x = run(inputIds, positions, Ops.additiveMask(m, qSlot, keyValid), cache, slot);
+        cache.advance(1);
+        return logits(x.get(new NDIndex(":, -1, :")), validVocab);
+    }
+
+    private NDArray run(NDArray ids, NDArray positions, NDArray mask, KvCache cache, int slot) {
+        NDArray x = embed(ids);
+        Ops.Rope rope = Ops.rope(positions, invFreq, dtype);
+        for (DecoderLayer layer : layers) {
+            x = layer.forward(x, rope, mask, cache, slot, lora);
+        }
+        return Ops.rmsNorm(x, norm, (float) config.rmsNormEps(), dtype);
+    }
+
+    private NDArray embed(NDArray ids) {
+        return ids.getNDArrayInternal()
+                .embedding(ids, embed, SparseFormat.DENSE)
+                .singletonOrThrow();
+    }
+
+    /**
+     * The float32 weight {@code name} with the current LoRA merged in ({@code W + scale·B·A}), as a
+     * new array in {@code into}.
+     */
+    public NDArray mergedWeight(String name, NDManager into) {
+        NDArray w = parameters.get(name);
+        if (w == null) {
+            throw new IllegalArgumentException("Invalid weight name: " + name);
+        }
+        NDArray out = w.toType(DataType.FLOAT32, true);
+        out.attach(into);
+        String module = null;
+        int layerIndex = -1;
+        for (DecoderLayer layer : layers) {
+            if (layer.moduleOf(w) != null) {
+                module = layer.moduleOf(w);
+                layerIndex = layer.index();
+            }
+        }
+        if (lora != null && module != null && lora.a(layerIndex, module) != null) {
+            try (NDManager tmp = into.newSubManager()) {
+                NDArray b = lora.b(layerIndex, module).toType(DataType.FLOAT32, true);
+                b.attach(tmp);
+                NDArray a = lora.a(layerIndex, module).toType(DataType.FLOAT32, true);
+                a.attach(tmp);
+                NDArray merged = out.add(b.matMul(a).mul(lora.scale()));
+                merged.attach(into);
+                out.close();
+                out = merged;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
