@@ -31,7 +31,8 @@ final class Normalizer {
                     Pattern.CASE_INSENSITIVE);
     private static final Pattern LEFT_RIGHT =
             Pattern.compile("\\\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)(?![A-Za-z])");
-    private static final Pattern SPACING = Pattern.compile("\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~");
+    private static final Pattern SPACING =
+            Pattern.compile("(?<!\\\\)\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~");
     private static final Pattern DEGREES =
             Pattern.compile("\\^\\s*\\{\\s*\\\\circ\\s*\\}|\\^\\s*\\\\circ|\\\\circ|°|\\\\degree");
     private static final Pattern SPACES = Pattern.compile("\\s+");
@@ -43,7 +44,7 @@ final class Normalizer {
         s = s.replace("\\$", "").replace("$", "");
         s = s.replace('−', '-').replace("×", "\\times ").replace("·", "\\cdot ");
         s = s.replace("π", "\\pi ").replace("√", "\\sqrt").replace("∞", "\\infty ");
-        s = s.replace("{,}", ",").replace("\\!", "");
+        s = s.replace("{,}", ",").replace(",\\! ", ",").replace("\\!", "");
         s = LEFT_RIGHT.matcher(s).replaceAll("");
         s = SPACING.matcher(s).replaceAll(" ");
         s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac");
