@@ -140,6 +140,29 @@ sealed interface Expr {
         return Double.NaN;
     }
 
+    /**
+     * Whether Symja can be trusted with this expression: it evaluates {@code (10^100)!} to 1, so a
+     * factorial or binomial of a constant must be a small known integer.
+     */
+    static boolean safeForSymja(Expr e) {
+        return !any(
+                e,
+                x ->
+                        x instanceof Fn f
+                                && (f.name().equals("Factorial") || f.name().equals("Binomial"))
+                                && f.args().stream().anyMatch(Expr::unsafeCount));
+    }
+
+    private static boolean unsafeCount(Expr arg) {
+        if (hasVariables(arg)) {
+            return false;
+        }
+        Rational r = rational(arg);
+        return r == null
+                || !r.isInteger()
+                || r.num().abs().compareTo(BigInteger.valueOf(SymjaEngine.ITERATION_LIMIT)) > 0;
+    }
+
     static boolean hasInexact(Expr e) {
         return any(e, x -> x instanceof Num n && n.inexact());
     }

@@ -70,6 +70,8 @@ class EquivalenceRulesTest {
                 "52_8 | 42 | base subscript",
                 "4210_{5} | 555 | braced base subscript",
                 "2^{10} | 1024 | power",
+                "5! | 120 | factorial",
+                "\\binom{5}{2} | 10 | binomial",
                 "10^{-2} | 0.01 | negative power",
                 // symbolic
                 "\\sqrt{117} | 3\\sqrt{13} | radicals",
@@ -139,6 +141,7 @@ class EquivalenceRulesTest {
                 "\\pi | \\frac{355}{113} | pi vs its approximation",
                 "\\frac{1}{2004!} | 0 | tiny exact number",
                 "10^{-20} | 0 | tiny power",
+                "(10^{100})! | 1 | huge factorial (Symja evaluates it to 1)",
                 "p - q | q - p | symbols",
                 "(x+1)^2 | x^2+x+1 | polynomial",
                 "6 - 5i | 6 + 5i | complex conjugate",
