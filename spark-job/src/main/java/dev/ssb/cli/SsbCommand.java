@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "ssb 0.1.0",
         description = "Semantic Soft Bootstrapping on Apache Spark.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, VerifyCommand.class})
 public final class SsbCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -30,6 +30,16 @@ final class SymjaEngine implements AutoCloseable {
     /** {@code n!} stays unevaluated for n above Symja's default limit of 1000. */
     static final int ITERATION_LIMIT = 20_000;
 
+    private static final String[] WARM_UP = {
+        "PossibleZeroQ(3*Sqrt(13)-Sqrt(117))",
+        "PossibleZeroQ((vx+1)^2-(vx^2+2*vx+1))",
+        "PossibleZeroQ(Cot(vx)-Cos(vx)/Sin(vx))",
+        "PossibleZeroQ((6-5*I)-(6+5*I))",
+        "PossibleZeroQ(Pi/2-Pi/3)",
+        "Simplify((vp-vq)-(vq-vp))",
+        "PossibleZeroQ(Log(2,8)-3+E^2-Exp(2)+ArcTan(1)-Pi/4+Factorial(5)-Binomial(6,3))"
+    };
+
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static volatile Boolean available;
 
@@ -67,8 +77,13 @@ final class SymjaEngine implements AutoCloseable {
                 try {
                     long start = System.nanoTime();
                     Config.MAX_BIT_LENGTH = MAX_BIT_LENGTH;
-                    String two = newEvaluator().eval("1+1").toString();
-                    available = "2".equals(two);
+                    ExprEvaluator evaluator = newEvaluator();
+                    available = "2".equals(evaluator.eval("1+1").toString());
+                    // the first evaluations of a JVM load and JIT-compile much of Symja: pay that
+                    // here, not inside the first checks' time bounds
+                    for (String warmUp : WARM_UP) {
+                        evaluator.eval(warmUp);
+                    }
                     LOG.info("Symja ready in {} ms", (System.nanoTime() - start) / 1_000_000);
                 } catch (Throwable t) {
                     LOG.error("Symja cannot start: symbolic answers will not verify", t);
