@@ -24,7 +24,12 @@ final class AnswerParser {
     private static final int MAX_ELEMENTS = 64;
 
     private static final Pattern THOUSANDS = Pattern.compile("-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?");
-    private static final Pattern CHOICE = Pattern.compile("\\(([A-Ea-e])\\)|([A-E])");
+    private static final Pattern CHOICE = Pattern.compile("\\(([A-Ea-e])\\)(?:\\s.*)?|([A-E])");
+
+    /** {@code 18 eggs}: a plain number followed by words (GSM8K-style answers). */
+    private static final Pattern NUMBER_WORDS =
+            Pattern.compile("(-?[0-9][0-9,]*(?:\\.[0-9]+)?)\\s+[A-Za-z]{3,}[A-Za-z ]*");
+
     private static final Pattern WORDS = Pattern.compile("[A-Za-z]+(?: [A-Za-z]+)*");
     private static final Pattern LONG_WORD = Pattern.compile("[A-Za-z]{3,}");
     private static final Pattern VARIABLE_PREFIX =
@@ -47,6 +52,10 @@ final class AnswerParser {
             return new Leaf(s, null, "nested deeper than " + MAX_NESTING, false);
         }
         s = stripVariable(s).strip();
+        Matcher words = NUMBER_WORDS.matcher(s);
+        if (words.matches()) {
+            s = words.group(1);
+        }
         if (THOUSANDS.matcher(s).matches()) {
             s = s.replace(",", "");
         }

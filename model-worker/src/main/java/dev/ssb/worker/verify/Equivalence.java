@@ -64,6 +64,12 @@ final class Equivalence {
         if (a instanceof Unordered x && b instanceof Unordered y) {
             return anyOrder(x.elements(), y.elements(), deadline);
         }
+        if (a instanceof Matrix x && b instanceof Seq y && y.open() == '(') {
+            return columnVector(x, y.elements(), deadline);
+        }
+        if (a instanceof Seq x && x.open() == '(' && b instanceof Matrix y) {
+            return columnVector(y, x.elements(), deadline);
+        }
         if (a instanceof Matrix x && b instanceof Matrix y) {
             if (x.rows().size() != y.rows().size()) {
                 return Outcome.no("different matrix shapes");
@@ -81,6 +87,19 @@ final class Equivalence {
                         + a.getClass().getSimpleName()
                         + " vs "
                         + b.getClass().getSimpleName());
+    }
+
+    /** A column vector written as a tuple {@code (1, 2)} equals the same pmatrix column. */
+    private Outcome columnVector(Matrix m, List<Answer> tuple, long deadline)
+            throws TimeoutException {
+        List<Answer> column = new java.util.ArrayList<>();
+        for (List<Answer> row : m.rows()) {
+            if (row.size() != 1) {
+                return Outcome.no("a matrix is not a tuple");
+            }
+            column.add(row.get(0));
+        }
+        return inOrder(column, tuple, deadline);
     }
 
     private Outcome inOrder(List<Answer> a, List<Answer> b, long deadline) throws TimeoutException {

@@ -266,6 +266,21 @@ final class LatexParser {
                 pos++;
             }
         }
+        if ((peek() == 'e' || peek() == 'E') && isExponent(pos + 1)) {
+            // 1.5e-3 (plain-text scientific notation, not Euler's number)
+            pos++;
+            if (peek() == '+' || peek() == '-') {
+                pos++;
+            }
+            while (Character.isDigit(peek())) {
+                pos++;
+            }
+            try {
+                return new Num(Rational.of(new BigDecimal(s.substring(start, pos))), true);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new ParseException("Invalid number " + s.substring(start, pos));
+            }
+        }
         String digits = s.substring(start, pos);
         if (!inexact && peek() == '_') {
             pos++;
@@ -281,6 +296,25 @@ final class LatexParser {
             }
         }
         return new Num(Rational.of(new BigDecimal(digits)), inexact);
+    }
+
+    private boolean isExponent(int i) {
+        char c = peekAt(i);
+        if (c == '+' || c == '-') {
+            c = peekAt(i + 1);
+        }
+        return Character.isDigit(c) && !isAsciiLetter(peekAt(afterDigits(i)));
+    }
+
+    private int afterDigits(int i) {
+        int j = i;
+        if (peekAt(j) == '+' || peekAt(j) == '-') {
+            j++;
+        }
+        while (Character.isDigit(peekAt(j))) {
+            j++;
+        }
+        return j;
     }
 
     private String subscript() throws ParseException {

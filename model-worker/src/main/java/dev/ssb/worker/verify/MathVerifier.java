@@ -33,7 +33,7 @@ final class MathVerifier implements AnswerVerifier {
     public Optional<String> extractAnswer(String completion) {
         try {
             return extractor.extract(completion);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
             LOG.debug("Cannot extract an answer", e);
             return Optional.empty();
         }
@@ -43,7 +43,7 @@ final class MathVerifier implements AnswerVerifier {
     public Optional<String> extractGold(String field) {
         try {
             return extractor.extractGold(field);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
             LOG.debug("Cannot extract a gold answer", e);
             return Optional.empty();
         }
@@ -114,7 +114,8 @@ final class MathVerifier implements AnswerVerifier {
                     Verdict.TIMEOUT,
                     answer,
                     "no decision within " + config.timeout().toMillis() + " ms");
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            // a verdict, never an exception, whatever goes wrong inside
             LOG.debug("Cannot compare {} with {}", answer, goldAnswer, e);
             return new Verification(Verdict.WRONG, answer, "cannot compare: " + e);
         }

@@ -29,6 +29,13 @@ final class Normalizer {
                             + UNITS
                             + ")(?:\\s*\\^\\s*\\{?\\s*[23]\\s*\\}?)?(?![A-Za-z])",
                     Pattern.CASE_INSENSITIVE);
+
+    /** {@code 5 \text{ apples}}, {@code 16\mbox{ cm}^2}: words after a quantity are its unit. */
+    private static final Pattern TEXT_AFTER_NUMBER =
+            Pattern.compile(
+                    "(?<=[0-9})])\\s*\\\\(?:text|mbox|mathrm|textrm)\\s*\\{\\s*[A-Za-z][A-Za-z .]*\\}"
+                            + "(?:\\s*\\^\\s*\\{?\\s*[23]\\s*\\}?)?");
+
     private static final Pattern LEFT_RIGHT =
             Pattern.compile("\\\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)(?![A-Za-z])");
     private static final Pattern SPACING =
@@ -51,6 +58,7 @@ final class Normalizer {
         s = s.replace("\\displaystyle", "");
         s = DEGREES.matcher(s).replaceAll("");
         s = s.replace("\\%", "").replace("%", "");
+        s = TEXT_AFTER_NUMBER.matcher(s).replaceAll("");
         String trimmed = s.strip();
         boolean wasText = isWholeWrapper(trimmed);
         s = unwrap(trimmed);

@@ -56,6 +56,12 @@ class EquivalenceRulesTest {
                 "5.4 \\text{ cents} | 5.4 | unit word",
                 "\\frac{270}7\\text{ degrees} | \\frac{270}{7} | unit after fraction",
                 "  3  | 3 | spaces",
+                "5 \\text{ apples} | 5 | words after a number in text",
+                "16\\text{ cm}^2 | 16 | unit with power in text",
+                "18 eggs | 18 | plain words after a number",
+                "1.5e-3 | 0.0015 | scientific notation",
+                "2e | 5.43656365692 | Euler's number vs a decimal within tolerance",
+                "2.5 \\times 10^{3} | 2500 | times ten to the",
                 // numbers
                 "-50 | -50 | integer",
                 "0.15 | .15 | decimal without leading zero",
@@ -103,6 +109,8 @@ class EquivalenceRulesTest {
                 "\\text{(C)} | C | choice",
                 "\\textbf{(B)} | (B) | bold choice",
                 "(6,31,-1) | 6, 31, -1 | tuple vs bare list",
+                "\\begin{pmatrix} 1 \\\\ -2 \\end{pmatrix} | (1,-2) | column vector vs tuple",
+                "\\textbf{(C)}\\ 5 | C | choice with its value",
             })
     void equivalent(String answer, String gold, String rule) {
         Verification v = verifier.compare(answer, gold);
@@ -159,6 +167,11 @@ class EquivalenceRulesTest {
                 "5x - 7y + 11z + 4 = 0 | 5x - 7y + 11z - 4 = 0 | equation",
                 "y = 2x + 3 | 2x + 4 | line",
                 "\\text{(C)} | \\text{(D)} | choice",
+                "5 \\text{ apples} | 6 | words after another number",
+                "16\\text{ cm}^2 | 256 | unit power is not an exponent",
+                "2e | 2 | Euler's number, not an empty exponent",
+                "1.5e-3 | 0.015 | scientific notation",
+                "\\begin{pmatrix} 1 \\\\ -2 \\end{pmatrix} | (-2,1) | column vector order",
                 "\\text{even} | \\text{odd} | text",
                 "\\frac{\\sqrt{3}}{3} | \\sqrt{3} | radical fraction",
             })
