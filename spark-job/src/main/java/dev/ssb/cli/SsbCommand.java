@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CurateCommand.class,
             TeacherLogitsCommand.class,
             DistillCommand.class,
+            VerifyCommand.class,
         })
 public final class SsbCommand implements Runnable {
 
