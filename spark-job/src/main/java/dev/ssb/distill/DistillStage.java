@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
+import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
@@ -36,7 +37,7 @@ import org.apache.spark.sql.types.StructType;
 public final class DistillStage {
 
     public static final String NAME = "distill";
-    public static final String TEACHER_LOGITS = "teacher_logits";
+    public static final String TEACHER_LOGITS = TeacherLogitsStage.TEACHER_LOGITS;
     public static final String TRAIN_METRICS = "train_metrics";
     public static final String ADAPTER = "adapter";
     public static final String WORK_DIR = "distill";
@@ -52,7 +53,10 @@ public final class DistillStage {
                     SsbProperties.DISTILL_CHECKPOINT_EVERY,
                     SsbProperties.DISTILL_KEEP_CHECKPOINTS);
 
-    /** The columns distill reads from {@code teacher_logits}. */
+    /**
+     * The columns distill reads from {@code teacher_logits} (a subset of {@link
+     * TeacherLogitsStage#TEACHER_LOGITS_SCHEMA}).
+     */
     public static final StructType INPUT_SCHEMA =
             new StructType()
                     .add("problem_id", DataTypes.StringType)
@@ -66,9 +70,18 @@ public final class DistillStage {
 
     private DistillStage() {}
 
-    /** Every key but the operational ones: the teacher data, the model, distill.* and the seed. */
+    /**
+     * The keys the adapter depends on: those of the teacher logits and {@code distill.*}, except
+     * the operational ones (shard count, logging, checkpoint cadence), which may change between
+     * attempts of one run.
+     */
     public static List<String> stageKeys() {
         return SsbProperties.all().keySet().stream()
+                .filter(
+                        k ->
+                                k.startsWith("distill.")
+                                        || TeacherLogitsStage.CONFIG_PREFIXES.stream()
+                                                .anyMatch(k::startsWith))
                 .filter(k -> !OPERATIONAL_KEYS.contains(k))
                 .toList();
     }

@@ -244,7 +244,16 @@ class DistillStageTest {
         SsbConfig moreWorkers =
                 config.with(SsbProperties.DISTILL_WORKERS, 2)
                         .with(SsbProperties.DISTILL_LOG_EVERY, 1);
-        assertThat(DistillStage.stageKeys()).doesNotContain(SsbProperties.DISTILL_WORKERS);
+        assertThat(DistillStage.stageKeys())
+                .contains(
+                        SsbProperties.DISTILL_LR,
+                        SsbProperties.SEED,
+                        SsbProperties.LOGITS_TOP_K,
+                        SsbProperties.MODEL_CHECKPOINT)
+                .doesNotContain(
+                        SsbProperties.DISTILL_WORKERS,
+                        SsbProperties.EVAL_SAMPLES,
+                        SsbProperties.RUN_ID);
         assertThat(moreWorkers.hash(DistillStage.stageKeys()))
                 .isEqualTo(config.hash(DistillStage.stageKeys()));
     }

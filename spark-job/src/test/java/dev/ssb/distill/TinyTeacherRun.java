@@ -2,6 +2,7 @@ package dev.ssb.distill;
 
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
+import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.spark.ExecutorModels;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
@@ -30,9 +31,6 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Test fixtures: a tiny random-weight Qwen2 checkpoint with the toy character tokenizer (hidden 32,
@@ -43,26 +41,6 @@ final class TinyTeacherRun {
 
     static final int K = 8;
     static final float T = 2f;
-
-    private static final ArrayType IDS = DataTypes.createArrayType(DataTypes.IntegerType, false);
-    private static final ArrayType FLOATS = DataTypes.createArrayType(DataTypes.FloatType, false);
-
-    /** The columns of the teacher-logits stage's table (branch feat/stages). */
-    static final StructType TEACHER_LOGITS_SCHEMA =
-            new StructType()
-                    .add("problem_id", DataTypes.StringType, false)
-                    .add("student_prompt_ids", IDS, false)
-                    .add("teacher_prompt_ids", IDS, false)
-                    .add("reply_ids", IDS, false)
-                    .add("reply_len", DataTypes.IntegerType, false)
-                    .add("topk_ids", IDS, false)
-                    .add("topk_logits", FLOATS, false)
-                    .add("logsumexp", FLOATS, false)
-                    .add("k", DataTypes.IntegerType, false)
-                    .add("temperature", DataTypes.FloatType, false)
-                    .add("model_id", DataTypes.StringType, false)
-                    .add("run_id", DataTypes.StringType, false)
-                    .add("config_hash", DataTypes.StringType, false);
 
     private TinyTeacherRun() {}
 
@@ -171,7 +149,9 @@ final class TinyTeacherRun {
                             long written =
                                     out.writeTable(
                                             DistillStage.TEACHER_LOGITS,
-                                            spark.createDataFrame(rows, TEACHER_LOGITS_SCHEMA));
+                                            spark.createDataFrame(
+                                                    rows,
+                                                    TeacherLogitsStage.TEACHER_LOGITS_SCHEMA));
                             return new StageOutput.Result(
                                     List.of(), checkpoint, Map.of("teacher_logits", written));
                         });
