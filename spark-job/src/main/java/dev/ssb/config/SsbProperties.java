@@ -111,6 +111,8 @@ public final class SsbProperties {
     public static final int DISTILL_WORKERS_DEFAULT = 0;
     public static final String DISTILL_KEEP_CHECKPOINTS = "distill.keep_checkpoints";
     public static final int DISTILL_KEEP_CHECKPOINTS_DEFAULT = 2;
+    public static final String DISTILL_SYNC_EVERY = "distill.sync_every";
+    public static final int DISTILL_SYNC_EVERY_DEFAULT = 1;
     public static final String DISTILL_LOG_EVERY = "distill.log_every";
     public static final int DISTILL_LOG_EVERY_DEFAULT = 10;
 
@@ -259,6 +261,11 @@ public final class SsbProperties {
                         DISTILL_KEEP_CHECKPOINTS_DEFAULT,
                         0,
                         "newest checkpoints kept; 0 = all"),
+                integer(
+                        DISTILL_SYNC_EVERY,
+                        DISTILL_SYNC_EVERY_DEFAULT,
+                        1,
+                        "local steps between adapter averages; 1 = exact synchronous"),
                 integer(
                         DISTILL_LOG_EVERY,
                         DISTILL_LOG_EVERY_DEFAULT,

@@ -37,6 +37,7 @@ import java.util.Locale;
  * @param checkpointEvery steps between checkpoints
  * @param keepCheckpoints newest checkpoints kept, 0 = all
  * @param workers gradient shards per step, 0 = number of executors
+ * @param syncEvery local steps per worker between averages; 1 = synchronous
  * @param logEvery steps between progress lines
  * @param runSeed the run seed (adapter initialisation and data order derive from it)
  * @param runId run_id column
@@ -62,6 +63,7 @@ public record DistillSettings(
         int checkpointEvery,
         int keepCheckpoints,
         int workers,
+        int syncEvery,
         int logEvery,
         long runSeed,
         String runId,
@@ -79,6 +81,7 @@ public record DistillSettings(
         positive(epochs, "epochs");
         positive(checkpointEvery, "checkpoint_every");
         positive(logEvery, "log_every");
+        positive(syncEvery, "sync_every");
         if (workers < 0) {
             throw new IllegalArgumentException("Invalid workers: " + workers + " (must be >= 0)");
         }
@@ -131,6 +134,7 @@ public record DistillSettings(
                 config.intValue(SsbProperties.DISTILL_CHECKPOINT_EVERY),
                 config.intValue(SsbProperties.DISTILL_KEEP_CHECKPOINTS),
                 config.intValue(SsbProperties.DISTILL_WORKERS),
+                config.intValue(SsbProperties.DISTILL_SYNC_EVERY),
                 config.intValue(SsbProperties.DISTILL_LOG_EVERY),
                 config.seed(),
                 config.runId(),

@@ -9,7 +9,6 @@ import dev.ssb.worker.api.Gradients;
 import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.LoraConfig;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -148,52 +147,43 @@ final class DistillTrainer {
                 lora.alpha(),
                 lora.targetModules(),
                 params.values().stream().mapToLong(HostTensor::size).sum());
-        Progress progress = new Progress(start, total, settings.logEvery());
-        int[] permutation = null;
-        int permutationEpoch = -1;
-        for (int step = start + 1; step <= total; step++) {
+        TrainProgress progress =
+                new TrainProgress(start, total, settings.epochs(), settings.logEvery());
+        Batches batches = new Batches(data, order);
+        int h = settings.syncEvery();
+        for (int first = start + 1; first <= total; first += h) {
             long t0 = System.nanoTime();
-            int epoch = (step - 1) / perEpoch;
-            int batchIndex = (step - 1) % perEpoch;
-            if (epoch != permutationEpoch) {
-                permutation = order.permutation(epoch);
-                permutationEpoch = epoch;
+            int last = Math.min(total, first + h - 1);
+            List<List<TrainExample>> round = new ArrayList<>();
+            for (int step = first; step <= last; step++) {
+                round.add(batches.of(step));
             }
-            List<TrainExample> batch = new ArrayList<>();
-            for (int i : order.batch(permutation, batchIndex)) {
-                batch.add(data.get(i));
-            }
-            List<List<TrainExample>> shards = DataOrder.shards(batch, workers);
-            GradientResult sum = gradients(lora, params, shards);
-            double norm = adamW.step(params, Gradients.mean(sum));
-            double kd = sum.lossKdSum() / sum.tokens();
-            double ce = sum.lossCeSum() / sum.tokens();
-            StepMetrics m =
-                    new StepMetrics(
-                            step,
-                            epoch,
-                            settings.lambdaKd() * kd + settings.lambdaCe() * ce,
-                            kd,
-                            ce,
-                            norm,
-                            adamW.lastLr(),
-                            sum.tokens(),
-                            sum.examples(),
-                            sum.tokens() / (double) sum.examples(),
-                            shards.size(),
-                            (System.nanoTime() - t0) / 1_000_000);
-            metrics.add(m);
-            if (step % settings.checkpointEvery() == 0 || step == total) {
+            List<StepMetrics> done =
+                    h == 1
+                            ? List.of(
+                                    syncStep(
+                                            first,
+                                            round.get(0),
+                                            workers,
+                                            lora,
+                                            params,
+                                            adamW,
+                                            perEpoch,
+                                            t0))
+                            : localRound(
+                                    first, round, total, workers, lora, params, adamW, perEpoch,
+                                    t0);
+            metrics.addAll(done);
+            int every = settings.checkpointEvery();
+            if (last / every > (first - 1) / every || last == total) {
+                int batchIndex = (last - 1) % perEpoch;
                 boolean epochDone = batchIndex + 1 == perEpoch;
+                int epoch = (last - 1) / perEpoch;
                 checkpoints.write(
                         new TrainState(
-                                step,
+                                last,
                                 epochDone ? epoch + 1 : epoch,
-                                epochDone
-                                        ? 0
-                                        : Math.min(
-                                                data.size(),
-                                                (batchIndex + 1) * settings.batchSize()),
+                                epochDone ? 0 : (batchIndex + 1) * settings.batchSize(),
                                 stageHash,
                                 modelId,
                                 new LoraAdapter(lora, params),
@@ -202,68 +192,146 @@ final class DistillTrainer {
                         settings.runSeed(),
                         settings.keepCheckpoints());
             }
-            progress.step(m, settings.epochs());
-            listener.afterStep(m);
+            for (StepMetrics m : done) {
+                progress.step(m);
+                listener.afterStep(m);
+            }
         }
         return new Result(new LoraAdapter(lora, params), metrics, modelId, start);
     }
 
-    private GradientResult gradients(
-            LoraConfig lora, Map<String, HostTensor> params, List<List<TrainExample>> shards) {
+    /** One synchronous step: shards' gradient sums added, averaged over tokens, one update. */
+    private StepMetrics syncStep(
+            int step,
+            List<TrainExample> batch,
+            int workers,
+            LoraConfig lora,
+            Map<String, HostTensor> params,
+            AdamW adamW,
+            int perEpoch,
+            long t0) {
+        List<List<TrainExample>> shards = DataOrder.shards(batch, workers);
         Broadcast<AdapterPayload> adapter = jsc.broadcast(AdapterPayload.of(lora, params));
+        GradientResult sum;
         try {
             List<ShardGradient> results =
                     jsc.parallelize(shards, shards.size())
                             .map(new GradientTasks.Shard(settings, adapter))
                             .collect();
-            return Gradients.sum(results.stream().map(ShardGradient::toResult).toList());
+            sum = Gradients.sum(results.stream().map(ShardGradient::toResult).toList());
         } finally {
             adapter.destroy();
         }
+        double norm = adamW.step(params, Gradients.mean(sum));
+        return metrics(
+                step,
+                perEpoch,
+                sum.lossKdSum(),
+                sum.lossCeSum(),
+                sum.tokens(),
+                sum.examples(),
+                norm,
+                adamW.lastLr(),
+                shards.size(),
+                (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** The progress line every N steps: step, loss, tokens/s and ETA. */
-    private static final class Progress {
-        private final int start;
-        private final int total;
-        private final int every;
-        private final long t0 = System.nanoTime();
-        private long tokens;
-
-        Progress(int start, int total, int every) {
-            this.start = start;
-            this.total = total;
-            this.every = every;
-        }
-
-        void step(StepMetrics m, int epochs) {
-            tokens += m.tokens();
-            if (m.step() % every != 0 && m.step() != total) {
-                return;
+    /** One local-SGD round (see {@link LocalSgd}); step times are the round's share. */
+    private List<StepMetrics> localRound(
+            int first,
+            List<List<TrainExample>> round,
+            int total,
+            int workers,
+            LoraConfig lora,
+            Map<String, HostTensor> params,
+            AdamW adamW,
+            int perEpoch,
+            long t0) {
+        List<LocalSgd.WorkerResult> results =
+                LocalSgd.round(jsc, settings, total, lora, params, adamW, round, workers);
+        long ms = (System.nanoTime() - t0) / 1_000_000 / round.size();
+        List<StepMetrics> out = new ArrayList<>();
+        for (int i = 0; i < round.size(); i++) {
+            double kd = 0;
+            double ce = 0;
+            double weightedNorm = 0;
+            long tokens = 0;
+            int examples = 0;
+            for (LocalSgd.WorkerResult r : results) {
+                kd += r.kdSums()[i];
+                ce += r.ceSums()[i];
+                tokens += r.tokens()[i];
+                examples += r.examples()[i];
+                weightedNorm += r.norms()[i] * r.tokens()[i];
             }
-            double seconds = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
-            int done = m.step() - start;
-            long eta = Math.round(seconds / done * (total - m.step()));
-            LOG.info(
-                    "distill step {}/{} (epoch {}/{}): loss {} (kd {}, ce {}), grad norm {}, lr {},"
-                            + " {} tokens/s, ETA {}",
-                    m.step(),
-                    total,
-                    m.epoch() + 1,
-                    epochs,
-                    String.format("%.4f", m.loss()),
-                    String.format("%.4f", m.lossKd()),
-                    String.format("%.4f", m.lossCe()),
-                    String.format("%.3f", m.gradNorm()),
-                    String.format("%.2e", m.lr()),
-                    String.format("%.0f", tokens / seconds),
-                    format(Duration.ofSeconds(eta)));
+            int step = first + i;
+            out.add(
+                    metrics(
+                            step,
+                            perEpoch,
+                            kd,
+                            ce,
+                            tokens,
+                            examples,
+                            weightedNorm / tokens,
+                            adamW.config().lrAt(step - 1),
+                            results.size(),
+                            ms));
+        }
+        return out;
+    }
+
+    private StepMetrics metrics(
+            int step,
+            int perEpoch,
+            double kdSum,
+            double ceSum,
+            long tokens,
+            int examples,
+            double norm,
+            double lr,
+            int workers,
+            long ms) {
+        double kd = kdSum / tokens;
+        double ce = ceSum / tokens;
+        return new StepMetrics(
+                step,
+                (step - 1) / perEpoch,
+                settings.lambdaKd() * kd + settings.lambdaCe() * ce,
+                kd,
+                ce,
+                norm,
+                lr,
+                tokens,
+                examples,
+                tokens / (double) examples,
+                workers,
+                ms);
+    }
+
+    /** The examples of each step's global batch ({@link DataOrder}), one epoch's order cached. */
+    private static final class Batches {
+        private final List<TrainExample> data;
+        private final DataOrder order;
+        private int[] permutation;
+        private int epoch = -1;
+
+        Batches(List<TrainExample> data, DataOrder order) {
+            this.data = data;
+            this.order = order;
         }
 
-        private static String format(Duration d) {
-            return d.toHours() > 0
-                    ? String.format("%dh%02dm", d.toHours(), d.toMinutesPart())
-                    : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
+        List<TrainExample> of(int step) {
+            int e = (step - 1) / order.stepsPerEpoch();
+            if (e != epoch) {
+                permutation = order.permutation(e);
+                epoch = e;
+            }
+            List<TrainExample> batch = new ArrayList<>();
+            for (int i : order.batch(permutation, (step - 1) % order.stepsPerEpoch())) {
+                batch.add(data.get(i));
+            }
+            return batch;
         }
     }
 }

@@ -220,6 +220,56 @@ class DistillStageTest {
     }
 
     @Test
+    void localSgdOnOneWorkerIsExactlySynchronousTraining() {
+        SsbConfig config =
+                prepared("local-one")
+                        .with(SsbProperties.DISTILL_WORKERS, 1)
+                        .with(SsbProperties.DISTILL_SYNC_EVERY, 2);
+        DistillStage.run(spark, config, false, false);
+
+        Map<String, HostTensor> expected = adapter(reference()).tensors();
+        adapter(config)
+                .tensors()
+                .forEach(
+                        (name, t) ->
+                                assertThat(t.data())
+                                        .as(name)
+                                        .containsExactly(expected.get(name).data()));
+        assertThat(metrics(config))
+                .extracting(r -> r.<Double>getAs("loss"))
+                .containsExactlyElementsOf(
+                        metrics(reference()).stream().map(r -> r.<Double>getAs("loss")).toList());
+    }
+
+    @Test
+    void localSgdOnTwoWorkersAveragesAfterEveryRound() {
+        SsbConfig config =
+                prepared("local-two")
+                        .with(SsbProperties.DISTILL_WORKERS, 2)
+                        .with(SsbProperties.DISTILL_SYNC_EVERY, 3);
+        DistillStage.run(spark, config, false, false);
+
+        List<Row> rows = metrics(config);
+        List<Row> sync = metrics(reference());
+        assertThat(rows)
+                .hasSize(STEPS)
+                .allSatisfy(r -> assertThat(r.<Integer>getAs("workers")).isEqualTo(2));
+        // a round's first step starts from the shared adapter: the global batch's exact loss
+        for (int i : new int[] {0}) {
+            double a = sync.get(i).getAs("loss");
+            double b = rows.get(i).getAs("loss");
+            assertThat(Math.abs(a - b) / a).isLessThan(1e-4);
+        }
+        Map<String, HostTensor> synchronous = adapter(reference()).tensors();
+        assertThat(adapter(config).tensors())
+                .anySatisfy(
+                        (name, t) ->
+                                assertThat(t.data()).isNotEqualTo(synchronous.get(name).data()));
+        assertThat(rows.get(5).<Double>getAs("loss"))
+                .isLessThan(rows.get(1).<Double>getAs("loss")); // still learns
+    }
+
+    @Test
     void resumeRefusesACheckpointMadeWithOtherSettings() {
         SsbConfig config = prepared("changed").with(SsbProperties.DISTILL_WORKERS, 1);
         assertThatThrownBy(
