@@ -45,15 +45,20 @@ final class TinyTeacherRun {
     private TinyTeacherRun() {}
 
     static ModelConfig modelConfig() {
+        return modelConfig(32, 2);
+    }
+
+    /** A qwen2 config over the toy vocabulary: 4 query heads, 2 KV heads. */
+    static ModelConfig modelConfig(int hidden, int layers) {
         List<String> vocab = ToyTokenizerFiles.vocabulary();
         return new ModelConfig(
                 "qwen2",
-                32,
-                64,
-                2,
+                hidden,
+                2 * hidden,
+                layers,
                 4,
                 2,
-                8,
+                hidden / 4,
                 10_000.0,
                 1e-6,
                 vocab.size(),
@@ -66,9 +71,12 @@ final class TinyTeacherRun {
 
     /** Writes the checkpoint folder {@code dir} (config, F32 weights, toy tokenizer). */
     static Path writeCheckpoint(Path dir) {
+        return writeCheckpoint(dir, modelConfig());
+    }
+
+    static Path writeCheckpoint(Path dir, ModelConfig config) {
         Path tokenizer = dir.resolveSibling(dir.getFileName() + "-tokenizer");
         ToyTokenizerFiles.write(tokenizer);
-        ModelConfig config = modelConfig();
         SplittableRandom rnd = new SplittableRandom(42);
         Map<String, HostTensor> weights = new TreeMap<>();
         ExpectedWeights.forConfig(config)
@@ -136,9 +144,15 @@ final class TinyTeacherRun {
      * run: the student sees the bare question, the teacher a hint, and replies differ in length.
      */
     static void writeTeacherLogits(SparkSession spark, SsbConfig config, int n) {
+        writeTeacherLogits(spark, config, n, 0);
+    }
+
+    /** As above, with {@code extra} more filler sentences in every reply (longer replies). */
+    static void writeTeacherLogits(SparkSession spark, SsbConfig config, int n, int extra) {
         String checkpoint = config.string(SsbProperties.MODEL_CHECKPOINT);
         List<Row> rows =
-                ExecutorModels.withModel(checkpoint, Device.cpu(), model -> rows(model, config, n));
+                ExecutorModels.withModel(
+                        checkpoint, Device.cpu(), model -> rows(model, config, n, extra));
         RunLayout layout = new RunLayout(config.out(), config.runId());
         new StageOutput(spark, layout, "teacher-logits", List.of(DistillStage.TEACHER_LOGITS))
                 .run(
@@ -157,7 +171,7 @@ final class TinyTeacherRun {
                         });
     }
 
-    private static List<Row> rows(LanguageModel model, SsbConfig config, int n) {
+    private static List<Row> rows(LanguageModel model, SsbConfig config, int n, int extra) {
         int imEnd = model.tokenizer().tokenId(ToyTokenizerFiles.IM_END).orElseThrow();
         List<TeacherLogitsRequest> requests = new ArrayList<>();
         List<int[]> students = new ArrayList<>();
@@ -173,7 +187,7 @@ final class TinyTeacherRun {
             int[] text =
                     model.tokenizer()
                             .encode(
-                                    "Add. ".repeat(i % 3)
+                                    "Add. ".repeat(i % 3 + extra)
                                             + "So the answer is \\boxed{"
                                             + (2 * i + 3)
                                             + "}.");
