@@ -20,6 +20,29 @@ final class GradientTasks {
 
     private GradientTasks() {}
 
+    /**
+     * The KD examples of a shard, after checking that every reply ends with one of the model's
+     * end-of-turn ids: the student must learn to stop where the teacher stopped.
+     *
+     * @throws IllegalArgumentException naming the problem and the model's stop ids
+     */
+    static List<KdExample> examples(List<TrainExample> shard, LanguageModel model) {
+        List<Integer> stops = model.stopTokenIds();
+        List<KdExample> out = new ArrayList<>(shard.size());
+        for (TrainExample e : shard) {
+            int last = e.replyIds()[e.replyIds().length - 1];
+            if (!stops.contains(last)) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                "Invalid teacher_logits row %s: its reply ends with id %s, not an"
+                                        + " end-of-turn id %s of model %s",
+                                e.problemId(), last, stops, model.modelId()));
+            }
+            out.add(e.toKdExample());
+        }
+        return out;
+    }
+
     /** Gradient sums of one shard under the broadcast adapter. */
     static final class Shard implements Function<List<TrainExample>, ShardGradient> {
         private final DistillSettings settings;
@@ -32,15 +55,12 @@ final class GradientTasks {
 
         @Override
         public ShardGradient call(List<TrainExample> shard) {
-            List<KdExample> batch = new ArrayList<>(shard.size());
-            for (TrainExample e : shard) {
-                batch.add(e.toKdExample());
-            }
             LoraAdapter lora = adapter.value().toAdapter();
             return ExecutorModels.withModel(
                     settings.checkpoint(),
                     settings.device(),
                     model -> {
+                        List<KdExample> batch = examples(shard, model);
                         model.setAdapter(lora);
                         try {
                             GradientResult r = model.computeGradients(batch, settings.loss());

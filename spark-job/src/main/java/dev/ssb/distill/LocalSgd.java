@@ -169,8 +169,8 @@ final class LocalSgd {
                     model -> {
                         try {
                             for (int i = 0; i < h; i++) {
-                                List<KdExample> batch = new ArrayList<>();
-                                shards.get(i).forEach(e -> batch.add(e.toKdExample()));
+                                List<KdExample> batch =
+                                        GradientTasks.examples(shards.get(i), model);
                                 model.setAdapter(new LoraAdapter(lora, params));
                                 GradientResult r = model.computeGradients(batch, settings.loss());
                                 norms[i] = adamW.step(params, Gradients.mean(r));

@@ -318,6 +318,16 @@ class DistillStageTest {
     }
 
     @Test
+    void repliesMustEndWithTheEndOfTurnToken() {
+        SsbConfig config = TinyTeacherRun.config(tmp.resolve("runs"), "no-eot", checkpoint);
+        TinyTeacherRun.writeTeacherLogits(spark, config, 2, 0, false);
+        assertThatThrownBy(() -> DistillStage.run(spark, config, false, false))
+                .rootCause()
+                .hasMessageContaining("Invalid teacher_logits row toy:000")
+                .hasMessageContaining("not an end-of-turn id");
+    }
+
+    @Test
     void refusesToRunWithoutTeacherLogits() {
         SsbConfig config = TinyTeacherRun.config(tmp.resolve("runs"), "empty", checkpoint);
         assertThatThrownBy(() -> DistillStage.run(spark, config, false, false))

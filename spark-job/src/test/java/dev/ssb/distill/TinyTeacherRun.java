@@ -149,10 +149,18 @@ final class TinyTeacherRun {
 
     /** As above, with {@code extra} more filler sentences in every reply (longer replies). */
     static void writeTeacherLogits(SparkSession spark, SsbConfig config, int n, int extra) {
+        writeTeacherLogits(spark, config, n, extra, true);
+    }
+
+    /** As above; without {@code endOfTurn} the replies lack their final end-of-turn id. */
+    static void writeTeacherLogits(
+            SparkSession spark, SsbConfig config, int n, int extra, boolean endOfTurn) {
         String checkpoint = config.string(SsbProperties.MODEL_CHECKPOINT);
         List<Row> rows =
                 ExecutorModels.withModel(
-                        checkpoint, Device.cpu(), model -> rows(model, config, n, extra));
+                        checkpoint,
+                        Device.cpu(),
+                        model -> rows(model, config, n, extra, endOfTurn));
         RunLayout layout = new RunLayout(config.out(), config.runId());
         new StageOutput(spark, layout, "teacher-logits", List.of(DistillStage.TEACHER_LOGITS))
                 .run(
@@ -171,7 +179,8 @@ final class TinyTeacherRun {
                         });
     }
 
-    private static List<Row> rows(LanguageModel model, SsbConfig config, int n, int extra) {
+    private static List<Row> rows(
+            LanguageModel model, SsbConfig config, int n, int extra, boolean endOfTurn) {
         int imEnd = model.tokenizer().tokenId(ToyTokenizerFiles.IM_END).orElseThrow();
         List<TeacherLogitsRequest> requests = new ArrayList<>();
         List<int[]> students = new ArrayList<>();
@@ -191,8 +200,10 @@ final class TinyTeacherRun {
                                             + "So the answer is \\boxed{"
                                             + (2 * i + 3)
                                             + "}.");
-            int[] reply = Arrays.copyOf(text, text.length + 1);
-            reply[text.length] = imEnd;
+            int[] reply = endOfTurn ? Arrays.copyOf(text, text.length + 1) : text;
+            if (endOfTurn) {
+                reply[text.length] = imEnd;
+            }
             requests.add(new TeacherLogitsRequest(teacherPrompt, reply));
         }
         List<TeacherLogits> scored = model.teacherLogits(requests, K, T);
