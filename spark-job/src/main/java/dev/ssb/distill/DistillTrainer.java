@@ -214,8 +214,9 @@ final class DistillTrainer {
         Broadcast<AdapterPayload> adapter = jsc.broadcast(AdapterPayload.of(lora, params));
         GradientResult sum;
         try {
+            List<byte[]> encoded = shards.stream().map(ArrowShards::encode).toList();
             List<ShardGradient> results =
-                    jsc.parallelize(shards, shards.size())
+                    jsc.parallelize(encoded, encoded.size())
                             .map(new GradientTasks.Shard(settings, adapter))
                             .collect();
             sum = Gradients.sum(results.stream().map(ShardGradient::toResult).toList());

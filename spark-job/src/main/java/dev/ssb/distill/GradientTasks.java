@@ -43,8 +43,11 @@ final class GradientTasks {
         return out;
     }
 
-    /** Gradient sums of one shard under the broadcast adapter. */
-    static final class Shard implements Function<List<TrainExample>, ShardGradient> {
+    /**
+     * Gradient sums of one shard (Arrow IPC bytes, see {@link ArrowShards}) under the broadcast
+     * adapter.
+     */
+    static final class Shard implements Function<byte[], ShardGradient> {
         private final DistillSettings settings;
         private final Broadcast<AdapterPayload> adapter;
 
@@ -54,7 +57,8 @@ final class GradientTasks {
         }
 
         @Override
-        public ShardGradient call(List<TrainExample> shard) {
+        public ShardGradient call(byte[] arrow) {
+            List<TrainExample> shard = ArrowShards.decode(arrow);
             LoraAdapter lora = adapter.value().toAdapter();
             return ExecutorModels.withModel(
                     settings.checkpoint(),

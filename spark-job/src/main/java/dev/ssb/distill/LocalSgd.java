@@ -64,14 +64,14 @@ final class LocalSgd {
         for (List<TrainExample> b : batches) {
             n = Math.min(n, b.size()); // every worker takes every step, so moments stay aligned
         }
-        List<List<List<TrainExample>>> perWorker = new ArrayList<>();
+        List<List<byte[]>> perWorker = new ArrayList<>();
         for (int w = 0; w < n; w++) {
             perWorker.add(new ArrayList<>());
         }
         for (List<TrainExample> b : batches) {
             List<List<TrainExample>> shards = DataOrder.shards(b, n);
             for (int w = 0; w < n; w++) {
-                perWorker.get(w).add(shards.get(w));
+                perWorker.get(w).add(ArrowShards.encode(shards.get(w)));
             }
         }
         AdamW.State state = adamW.exportState();
@@ -139,7 +139,7 @@ final class LocalSgd {
     }
 
     /** A worker's H local steps on its resident model. */
-    static final class Steps implements Function<List<List<TrainExample>>, WorkerResult> {
+    static final class Steps implements Function<List<byte[]>, WorkerResult> {
         private final DistillSettings settings;
         private final Broadcast<Start> start;
         private final long totalSteps;
@@ -151,7 +151,9 @@ final class LocalSgd {
         }
 
         @Override
-        public WorkerResult call(List<List<TrainExample>> shards) {
+        public WorkerResult call(List<byte[]> arrowShards) {
+            List<List<TrainExample>> shards =
+                    arrowShards.stream().map(ArrowShards::decode).toList();
             Start s = start.value();
             LoraConfig lora = s.adapter().config();
             Map<String, HostTensor> params = s.adapter().tensors();
