@@ -46,10 +46,10 @@ class DistillBenchmark {
                         .with(SsbProperties.DISTILL_EPOCHS, 2)
                         .with(SsbProperties.DISTILL_CHECKPOINT_EVERY, 1000)
                         .with(SsbProperties.DISTILL_LOG_EVERY, 4);
-        for (int workers : new int[] {1, 2}) {
+        for (int workers : new int[] {0, 1, 2}) { // 0: warm-up run (JIT, natives), not reported
             SsbConfig config =
                     base.with(SsbProperties.RUN_ID, "w" + workers)
-                            .with(SsbProperties.DISTILL_WORKERS, workers);
+                            .with(SsbProperties.DISTILL_WORKERS, Math.max(1, workers));
             TinyTeacherRun.writeTeacherLogits(spark, config, 16, 20);
             DistillStage.run(spark, config, false, false);
             List<Row> rows =
@@ -69,6 +69,9 @@ class DistillBenchmark {
                             .mapToLong(r -> r.<Long>getAs("tokens"))
                             .average()
                             .orElseThrow();
+            if (workers == 0) {
+                continue;
+            }
             LOG.info(
                     "distill bench: {} shard(s), {} steps, {} reply tokens/step: {} ms/step, {} tokens/s",
                     workers,
