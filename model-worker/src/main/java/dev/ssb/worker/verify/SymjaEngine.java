@@ -1,5 +1,6 @@
 package dev.ssb.worker.verify;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -179,7 +180,7 @@ final class SymjaEngine implements AutoCloseable {
      * a replacement worker is added exactly when an abandoned call still holds its thread, and
      * removed when that call finishes.
      */
-    private final class Call implements java.util.concurrent.Callable<String> {
+    private final class Call implements Callable<String> {
         private final String input;
         private boolean started;
         private boolean finished;
