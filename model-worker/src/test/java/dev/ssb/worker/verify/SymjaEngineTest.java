@@ -20,7 +20,7 @@ class SymjaEngineTest {
                     .isEqualTo("True");
             assertThat(engine.poolSize()).isEqualTo(1);
 
-            // seconds of work for the only worker
+            // ~15 s of work for the only worker (unless the interrupt stops Symja earlier)
             assertThatThrownBy(() -> engine.eval("Expand((vx+vy+vz+vw+1)^40)", in(20)))
                     .isInstanceOf(TimeoutException.class);
 
