@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             RolloutCommand.class,
             CurateCommand.class,
             TeacherLogitsCommand.class,
+            VerifyCommand.class,
         })
 public final class SsbCommand implements Runnable {
 

@@ -1,0 +1,17 @@
+package dev.ssb.worker.api;
+
+/** The outcome of checking one answer against a gold answer. */
+public enum Verdict {
+    /** The extracted answer is mathematically equivalent to the gold answer. */
+    CORRECT,
+    /**
+     * An answer was found and is not shown equivalent (including answers that cannot be parsed).
+     */
+    WRONG,
+    /** The completion contains no final answer. */
+    NO_ANSWER,
+    /** The completion was cut at max tokens before giving a final answer. */
+    TRUNCATED,
+    /** The equivalence check did not finish within {@link VerifierConfig#timeout()}. */
+    TIMEOUT
+}

@@ -1,0 +1,39 @@
+package dev.ssb.worker.verify;
+
+import java.util.List;
+
+/** The structure of a normalised answer: what is compared element by element. */
+sealed interface Answer {
+
+    /**
+     * One expression; {@code expr} is null when it could not be parsed ({@code error} says why). An
+     * equation {@code lhs = rhs} is held as {@code lhs - rhs} with {@code equation} set.
+     */
+    record Leaf(String text, Expr expr, String error, boolean equation) implements Answer {
+        static Leaf of(String text, boolean equation) {
+            try {
+                return new Leaf(text, LatexParser.parse(text), null, equation);
+            } catch (LatexParser.ParseException e) {
+                return new Leaf(text, null, e.getMessage(), equation);
+            }
+        }
+    }
+
+    /** A word or phrase, compared case-insensitively. */
+    record Text(String lowerCase) implements Answer {}
+
+    /** A multiple-choice letter A-E. */
+    record Choice(char letter) implements Answer {}
+
+    /** A tuple or an interval: ordered, with its bracket types. */
+    record Seq(char open, char close, List<Answer> elements) implements Answer {}
+
+    /**
+     * A set, a union of intervals, a {@code \pm} pair or a bare comma list: order-insensitive.
+     * {@code bare} marks a comma list without brackets (it also matches a tuple in order).
+     */
+    record Unordered(List<Answer> elements, boolean bare) implements Answer {}
+
+    /** A matrix or column vector, row by row. */
+    record Matrix(List<List<Answer>> rows) implements Answer {}
+}

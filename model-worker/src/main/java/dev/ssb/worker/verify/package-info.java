@@ -1,0 +1,2 @@
+/** Answer extraction from completions and math-equivalence checking (Symja for the algebra). */
+package dev.ssb.worker.verify;
