@@ -131,6 +131,7 @@ public final class EvaluateStage {
         RunLayout layout = new RunLayout(config.out(), config.runId());
         EvalTables tables = EvalTables.of(config.string(SsbProperties.EVAL_TAG));
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        Optional<StudentAdapter> student = student(config, layout, hadoop); // fails first
         String heldOut = config.string(SsbProperties.EVAL_PROBLEMS);
         if (!heldOut.isBlank()) {
             IngestStage.run(
@@ -146,7 +147,6 @@ public final class EvaluateStage {
                                     + " --problems FILE or set eval.problems)",
                             tables.problems(), config.runId()));
         }
-        Optional<StudentAdapter> student = student(config, layout, hadoop);
         EvalSettings settings = EvalSettings.from(config);
         String stageHash =
                 config.hash(CONFIG_PREFIXES)
