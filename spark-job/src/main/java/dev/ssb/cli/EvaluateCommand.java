@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
             "Evaluates the base model and, with an adapter, base + student on a held-out set"
                     + " (GSM8K / MATH / AIME-shaped JSONL or Parquet, ingested into"
                     + " <out>/<run-id>/eval_problems): eval.samples samples per problem with the"
-                    + " same prompts and seeds for both, pass@1 and maj@n with 95% intervals and"
+                    + " same prompts and seeds for both, pass@1 and maj@n with 95%% intervals and"
                     + " the paired difference student - base. Writes <out>/<run-id>/eval/samples"
                     + " (Parquet), eval/summary.json and eval/summary.md, and prints the table.",
             "Example: ssb evaluate --problems ../shared/datasets/math500.jsonl --out runs"
