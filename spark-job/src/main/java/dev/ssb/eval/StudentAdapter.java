@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ final class StudentAdapter implements Serializable {
         this.sha256 = sha256;
         this.rank = adapter.config().rank();
         this.alpha = adapter.config().alpha();
-        this.modules = List.copyOf(adapter.config().targetModules());
+        this.modules = new ArrayList<>(adapter.config().targetModules()); // Kryo-friendly
         adapter.tensors()
                 .forEach(
                         (name, t) -> {
