@@ -163,6 +163,15 @@ public final class EvaluateStage {
                         out -> {
                             String problemsPath = layout.tablePath(tables.problems()).toString();
                             Dataset<Row> problems = spark.read().parquet(problemsPath);
+                            if (problems.isEmpty()) {
+                                throw new IllegalStateException(
+                                        String.format(
+                                                "Cannot run evaluate: table %s of run %s has no"
+                                                        + " problems (see %s)",
+                                                tables.problems(),
+                                                config.runId(),
+                                                tables.rejected()));
+                            }
                             int partitions = config.intValue(SsbProperties.DATA_PARTITIONS);
                             if (partitions > 0) {
                                 problems = problems.repartition(partitions, col("problem_id"));

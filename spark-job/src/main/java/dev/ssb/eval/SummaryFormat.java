@@ -78,6 +78,15 @@ final class SummaryFormat {
         int n = s.samples();
         StringBuilder md = new StringBuilder();
         md.append("# Evaluation of run ").append(info.runId()).append("\n\n");
+        String hash = info.adapterHash().orElse("");
+        String student =
+                info.adapterPath()
+                        .map(
+                                p ->
+                                        String.format(
+                                                ", student adapter `%s` (sha256 %s)",
+                                                p, hash.substring(0, Math.min(12, hash.length()))))
+                        .orElse("");
         md.append(
                 String.format(
                         Locale.ROOT,
@@ -87,17 +96,7 @@ final class SummaryFormat {
                                 + " every model.%n%n",
                         info.problems(),
                         info.modelId(),
-                        info.adapterPath()
-                                .map(
-                                        p ->
-                                                ", student adapter `"
-                                                        + p
-                                                        + "` (sha256 "
-                                                        + info.adapterHash()
-                                                                .orElse("?")
-                                                                .substring(0, 12)
-                                                        + ")")
-                                .orElse(""),
+                        student,
                         n,
                         s.temperature() == 0 ? "greedy" : "temperature " + s.temperature(),
                         s.topK(),

@@ -370,8 +370,17 @@ class EvaluateStageTest {
                 .as("checked before anything is written")
                 .doesNotExist();
         SsbConfig noProblems =
-                config.with(SsbProperties.EVAL_PROBLEMS, "").with(SsbProperties.RUN_ID, "empty");
+                config.with(SsbProperties.EVAL_PROBLEMS, "")
+                        .with(SsbProperties.RUN_ID, "empty")
+                        .with(SsbProperties.EVAL_ADAPTER, EvaluateStage.NO_ADAPTER);
         assertThatThrownBy(() -> EvaluateStage.run(spark, noProblems, false))
                 .hasMessageContaining("table eval_problems of run empty is not complete");
+        Path onlyBad = dir.resolve("bad_test.jsonl");
+        Files.writeString(onlyBad, "{\"question\": \"\", \"answer\": \"#### 7\"}\n");
+        SsbConfig allRejected = noProblems.with(SsbProperties.EVAL_PROBLEMS, onlyBad);
+        assertThatThrownBy(() -> EvaluateStage.run(spark, allRejected, false))
+                .hasMessage(
+                        "Cannot run evaluate: table eval_problems of run empty has no problems (see"
+                                + " eval_rejected)");
     }
 }
