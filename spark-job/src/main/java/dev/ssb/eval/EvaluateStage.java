@@ -1,12 +1,6 @@
 package dev.ssb.eval;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
@@ -18,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,54 +153,57 @@ public final class EvaluateStage {
                         config,
                         stageHash,
                         force,
-                        out -> {
-                            String problemsPath = layout.tablePath(tables.problems()).toString();
-                            Dataset<Row> problems = spark.read().parquet(problemsPath);
-                            if (problems.isEmpty()) {
-                                throw new IllegalStateException(
-                                        String.format(
-                                                "Cannot run evaluate: table %s of run %s has no"
-                                                        + " problems (see %s)",
-                                                tables.problems(),
-                                                config.runId(),
-                                                tables.rejected()));
-                            }
-                            int partitions = config.intValue(SsbProperties.DATA_PARTITIONS);
-                            if (partitions > 0) {
-                                problems = problems.repartition(partitions, col("problem_id"));
-                            }
-                            long rows =
-                                    out.writeTable(
-                                            tables.samples(),
-                                            transform(problems, settings, student));
-                            Dataset<Row> written =
-                                    spark.read()
-                                            .parquet(layout.tablePath(tables.samples()).toString());
-                            String modelIds =
-                                    written.select("model_id").distinct().collectAsList().stream()
-                                            .map(r -> r.getString(0))
-                                            .sorted()
-                                            .collect(Collectors.joining(","));
-                            EvalInfo info =
-                                    new EvalInfo(
-                                            config.runId(),
-                                            config.hash(),
-                                            modelIds,
-                                            student.map(StudentAdapter::path),
-                                            student.map(StudentAdapter::sha256),
-                                            problemsPath,
-                                            settings);
-                            EvalSummary summary = EvalSummary.of(info, scores(written));
-                            write(hadoop, json, SummaryFormat.json(summary));
-                            write(
-                                    hadoop,
-                                    markdown,
-                                    SummaryFormat.markdown(summary)
-                                            .getBytes(StandardCharsets.UTF_8));
-                            return new StageOutput.Result(
-                                    List.of(problemsPath), modelIds, counts(summary, rows));
-                        });
+                        out ->
+                                evaluate(
+                                        spark, config, layout, tables, settings, student, out, json,
+                                        markdown));
         return new Result(outcome, json, markdown);
+    }
+
+    /** The stage body: samples table, then the summary files (all before the manifest). */
+    private static StageOutput.Result evaluate(
+            SparkSession spark,
+            SsbConfig config,
+            RunLayout layout,
+            EvalTables tables,
+            EvalSettings settings,
+            Optional<StudentAdapter> student,
+            StageOutput out,
+            Path json,
+            Path markdown) {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        String problemsPath = layout.tablePath(tables.problems()).toString();
+        Dataset<Row> problems = spark.read().parquet(problemsPath);
+        if (problems.isEmpty()) {
+            throw new IllegalStateException(
+                    String.format(
+                            "Cannot run evaluate: table %s of run %s has no problems (see %s)",
+                            tables.problems(), config.runId(), tables.rejected()));
+        }
+        int partitions = config.intValue(SsbProperties.DATA_PARTITIONS);
+        if (partitions > 0) {
+            problems = problems.repartition(partitions, col("problem_id"));
+        }
+        long rows = out.writeTable(tables.samples(), transform(problems, settings, student));
+        Dataset<Row> written = spark.read().parquet(layout.tablePath(tables.samples()).toString());
+        String modelIds =
+                written.select("model_id").distinct().collectAsList().stream()
+                        .map(r -> r.getString(0))
+                        .sorted()
+                        .collect(Collectors.joining(","));
+        EvalInfo info =
+                new EvalInfo(
+                        config.runId(),
+                        config.hash(),
+                        modelIds,
+                        student.map(StudentAdapter::path),
+                        student.map(StudentAdapter::sha256),
+                        problemsPath,
+                        settings);
+        EvalSummary summary = EvalSummary.of(info, ProblemScore.of(written));
+        write(hadoop, json, SummaryFormat.json(summary));
+        write(hadoop, markdown, SummaryFormat.markdown(summary).getBytes(StandardCharsets.UTF_8));
+        return new StageOutput.Result(List.of(problemsPath), modelIds, counts(summary, rows));
     }
 
     /** The configuration ingest runs with for the held-out file: its own format, split, limit. */
@@ -233,42 +229,6 @@ public final class EvaluateStage {
                     : Optional.empty();
         }
         return Optional.of(StudentAdapter.load(setting, hadoop));
-    }
-
-    /** Per problem and model: correct samples, the majority vote, tokens and truncations. */
-    static List<ProblemScore> scores(Dataset<Row> samples) {
-        List<Row> perProblem =
-                samples.groupBy("model_tag", "problem_id")
-                        .agg(
-                                count(lit(1)).as("samples"),
-                                sum(when(col("verdict").equalTo("CORRECT"), 1).otherwise(0))
-                                        .as("correct"),
-                                sum(col("num_tokens").cast("long")).as("tokens"),
-                                sum(when(col("finish_reason").equalTo("LENGTH"), 1).otherwise(0))
-                                        .as("truncated"),
-                                collect_list(struct(col("answer_group"), col("verdict")))
-                                        .as("votes"))
-                        .collectAsList();
-        List<ProblemScore> scores = new ArrayList<>(perProblem.size());
-        for (Row r : perProblem) {
-            List<Majority.Vote> votes = new ArrayList<>();
-            for (Row v : r.<Row>getList(r.fieldIndex("votes"))) {
-                votes.add(
-                        new Majority.Vote(
-                                v.isNullAt(0) ? AnswerGroups.NONE : v.getInt(0),
-                                "CORRECT".equals(v.getString(1))));
-            }
-            scores.add(
-                    new ProblemScore(
-                            ModelTag.of(r.getString(0)),
-                            r.getString(1),
-                            Math.toIntExact(r.getLong(2)),
-                            Math.toIntExact(r.getLong(3)),
-                            Majority.correct(votes),
-                            r.getLong(4),
-                            Math.toIntExact(r.getLong(5))));
-        }
-        return scores;
     }
 
     private static Map<String, Long> counts(EvalSummary summary, long rows) {
