@@ -28,7 +28,7 @@ public record EvalSummary(
      * @param samples rows (problems × n)
      * @param samplesPerProblem n
      * @param passAt1 mean over problems of correct / n; Wilson interval for n = 1, else normal over
-     *     problems
+     *     problems (Wilson when every problem scores the same)
      * @param majority maj@n: fraction of problems whose majority answer is correct (Wilson)
      * @param meanTokens generated tokens per sample
      * @param truncationRate fraction of samples cut at max_new_tokens
@@ -114,8 +114,7 @@ public record EvalSummary(
         }
         long problems = scores.size();
         long samples = problems * n;
-        Interval passAt1 =
-                n == 1 ? Intervals.wilson(correct, problems) : Intervals.mean(pass, 0, 1);
+        Interval passAt1 = n == 1 ? Intervals.wilson(correct, problems) : Intervals.mean(pass);
         return new ModelSummary(
                 problems,
                 samples,

@@ -4,16 +4,19 @@ package dev.ssb.eval;
  * 95% intervals for accuracies over a set of problems.
  *
  * <ul>
- *   <li>{@link #wilson}: Wilson score interval of a binomial proportion, used when every problem
- *       scores 0 or 1 (pass@1 with one sample, maj@k). Unlike the normal interval it keeps a
- *       non-zero width at 0% and 100% (e.g. 0 of 30 AIME problems gives [0, 11.4%]).
- *   <li>{@link #mean}: normal interval over problems, {@code mean ± z·s/√P} with {@code s} the
- *       sample standard deviation of the per-problem scores, clipped to the score's range; used for
- *       pass@1 averaged over n &gt; 1 samples, where the problems, not the samples, are the
- *       independent units.
- *   <li>{@link #pairedDifference}: the normal interval of the per-problem differences (student −
- *       base on the same problems with the same seeds), which removes the between-problem variance
- *       the two models share.
+ *   <li>{@link #wilson(long, long)}: Wilson score interval of a binomial proportion, used when
+ *       every problem scores 0 or 1 (pass@1 with one sample, maj@k). Unlike the normal interval it
+ *       keeps a non-zero width at 0% and 100% (e.g. 0 of 30 AIME problems gives [0, 11.4%]).
+ *   <li>{@link #mean(double[])}: normal interval over problems, {@code mean ± z·s/√P} with {@code
+ *       s} the sample standard deviation of the per-problem scores, clipped to the score's range;
+ *       used for pass@1 averaged over n &gt; 1 samples, where the problems, not the samples, are
+ *       the independent units. When the scores have no spread to estimate (one problem, or every
+ *       problem scoring the same, e.g. 0 on all of AIME) it falls back to the Wilson interval over
+ *       the problems instead of a zero-width interval; per-problem scores in [0, 1] with mean p
+ *       have variance at most p(1 − p), so that fallback is conservative.
+ *   <li>{@link #pairedDifference(double[], double[])}: the normal interval of the per-problem
+ *       differences (student − base on the same problems with the same seeds), which removes the
+ *       between-problem variance the two models share.
  * </ul>
  */
 final class Intervals {
@@ -32,8 +35,10 @@ final class Intervals {
             throw new IllegalArgumentException(
                     "Invalid successes: " + successes + " (must be in [0, " + trials + "])");
         }
-        double n = trials;
-        double p = successes / n;
+        return wilson(successes / (double) trials, trials);
+    }
+
+    private static Interval wilson(double p, double n) {
         double z2 = Z95 * Z95;
         double denominator = 1 + z2 / n;
         double center = (p + z2 / (2 * n)) / denominator;
@@ -47,11 +52,19 @@ final class Intervals {
     }
 
     /**
-     * Normal interval of the mean of {@code scores}, clipped to {@code [min, max]}. With a single
-     * score there is no variance estimate and the interval is the whole range.
+     * Normal interval of the mean of per-problem scores in [0, 1]; the Wilson interval over the
+     * problems when the scores have no spread (a single problem, or all equal).
      */
-    static Interval mean(double[] scores, double min, double max) {
-        return normal(scores, min, max, "normal");
+    static Interval mean(double[] scores) {
+        for (double x : scores) {
+            if (!(x >= 0 && x <= 1)) {
+                throw new IllegalArgumentException("Invalid score: " + x + " (must be in [0, 1])");
+            }
+        }
+        Interval normal = normal(scores, 0, 1, "normal");
+        return normal.lower() == normal.upper() || scores.length == 1
+                ? wilson(normal.estimate(), scores.length)
+                : normal;
     }
 
     /** Paired normal interval of {@code mean(b) - mean(a)} over the same problems. */

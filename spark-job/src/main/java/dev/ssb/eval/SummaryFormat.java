@@ -106,7 +106,11 @@ final class SummaryFormat {
         md.append(table(summary));
         md.append('\n')
                 .append("95% intervals: pass@1 ")
-                .append(n == 1 ? "Wilson score" : "normal over problems (mean ± 1.96·s/√P)")
+                .append(
+                        n == 1
+                                ? "Wilson score"
+                                : "normal over problems (mean ± 1.96·s/√P; Wilson when every"
+                                        + " problem scores the same)")
                 .append("; maj@")
                 .append(n)
                 .append(" Wilson score (ties go to the answer seen first)");

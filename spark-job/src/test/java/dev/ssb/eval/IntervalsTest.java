@@ -33,17 +33,23 @@ class IntervalsTest {
     }
 
     @Test
-    void zeroSuccessesStillHaveAWidthWhereANormalIntervalWouldNot() {
-        Interval wilson = Intervals.wilson(0, 30);
-        Interval normal = Intervals.mean(new double[30], 0, 1);
-        assertThat(wilson.upper()).isGreaterThan(0.1);
-        assertThat(normal.lower()).isZero();
-        assertThat(normal.upper()).isZero();
+    void scoresWithoutSpreadFallBackToWilsonInsteadOfAZeroWidthInterval() {
+        Interval allZero = Intervals.mean(new double[30]);
+        assertThat(allZero.method()).isEqualTo("wilson");
+        assertThat(allZero.estimate()).isZero();
+        assertThat(allZero.lower()).isZero();
+        assertThat(allZero.upper()).isCloseTo(0.11351339317396873, within(EPS));
+        double[] allOne = new double[30];
+        java.util.Arrays.fill(allOne, 1.0);
+        assertThat(Intervals.mean(allOne).lower()).isCloseTo(0.8864866068260295, within(EPS));
+        Interval single = Intervals.mean(new double[] {1.0});
+        assertThat(single.method()).isEqualTo("wilson");
+        assertThat(single.lower()).isCloseTo(0.2065493143772375, within(EPS));
     }
 
     @Test
     void normalIntervalOfTheMeanOverProblems() {
-        Interval i = Intervals.mean(new double[] {0.25, 0.5, 1.0, 0.0, 0.75, 0.5}, 0, 1);
+        Interval i = Intervals.mean(new double[] {0.25, 0.5, 1.0, 0.0, 0.75, 0.5});
         assertThat(i.estimate()).isCloseTo(0.5, within(EPS));
         assertThat(i.lower()).isCloseTo(0.21710356648095713, within(EPS));
         assertThat(i.upper()).isCloseTo(0.7828964335190429, within(EPS));
@@ -52,12 +58,12 @@ class IntervalsTest {
 
     @Test
     void normalIntervalIsClippedToTheScoreRange() {
-        Interval i = Intervals.mean(new double[] {1, 1, 1, 0.75}, 0, 1);
+        Interval i = Intervals.mean(new double[] {1, 1, 1, 0.75});
+        assertThat(i.method()).isEqualTo("normal");
         assertThat(i.upper()).isEqualTo(1.0);
         assertThat(i.lower()).isLessThan(i.estimate());
-        Interval single = Intervals.mean(new double[] {0.5}, 0, 1);
-        assertThat(single.lower()).isZero();
-        assertThat(single.upper()).isEqualTo(1.0);
+        assertThatThrownBy(() -> Intervals.mean(new double[] {0.5, 1.5}))
+                .hasMessage("Invalid score: 1.5 (must be in [0, 1])");
     }
 
     @Test
@@ -70,8 +76,8 @@ class IntervalsTest {
         assertThat(d.upper()).isCloseTo(0.35891645908466613, within(EPS));
         assertThat(d.method()).isEqualTo("paired-normal");
         // unpaired, the same means would not be distinguishable: the pairing is what narrows it
-        Interval b = Intervals.mean(base, 0, 1);
-        Interval s = Intervals.mean(student, 0, 1);
+        Interval b = Intervals.mean(base);
+        Interval s = Intervals.mean(student);
         assertThat(s.lower()).isLessThan(b.upper());
     }
 
