@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CurateCommand.class,
             TeacherLogitsCommand.class,
             VerifyCommand.class,
+            EvaluateCommand.class,
         })
 public final class SsbCommand implements Runnable {
 

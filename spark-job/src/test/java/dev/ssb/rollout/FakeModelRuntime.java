@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
 /**
  * A test runtime for checkpoints named {@code fake:*} (others go to the next runtime on the
  * classpath): characters are tokens, and a reply is a pure function of (prompt, seed) that answers
- * 7, answers 8, or runs out of tokens without an answer.
+ * 7, answers 8, or runs out of tokens without an answer. With a LoRA adapter set (a "student") the
+ * model always answers 7.
  */
 public final class FakeModelRuntime implements ModelRuntime {
 
@@ -50,6 +51,7 @@ public final class FakeModelRuntime implements ModelRuntime {
     private static final class FakeModel implements LanguageModel {
         private final String id;
         private final Device device;
+        private LoraAdapter adapter;
 
         FakeModel(String id, Device device) {
             this.id = id;
@@ -130,7 +132,18 @@ public final class FakeModelRuntime implements ModelRuntime {
         @Override
         public List<Generation> generate(List<GenerationRequest> requests, SamplingParams params) {
             GENERATE_CALLS.incrementAndGet();
-            return requests.stream().map(r -> reply(r, params)).toList();
+            return requests.stream()
+                    .map(
+                            r ->
+                                    adapter != null
+                                            ? reply("So the answer is \\boxed{7}.")
+                                            : reply(r, params))
+                    .toList();
+        }
+
+        private static Generation reply(String text) {
+            int[] ids = (text + "\0").codePoints().toArray(); // ends with the end token 0
+            return new Generation(ids, text, FinishReason.STOP);
         }
 
         private static Generation reply(GenerationRequest r, SamplingParams params) {
@@ -157,12 +170,12 @@ public final class FakeModelRuntime implements ModelRuntime {
 
         @Override
         public Optional<LoraAdapter> adapter() {
-            return Optional.empty();
+            return Optional.ofNullable(adapter);
         }
 
         @Override
         public void setAdapter(LoraAdapter adapter) {
-            throw new UnsupportedOperationException("fake model: setAdapter");
+            this.adapter = adapter;
         }
 
         @Override
