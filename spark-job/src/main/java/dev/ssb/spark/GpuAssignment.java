@@ -27,24 +27,18 @@ public final class GpuAssignment {
     }
 
     /**
-     * The first GPU address among the task's resources.
+     * The task's single GPU address (see {@link GpuPlacement}) as a device.
      *
      * @throws IllegalStateException when the task was given no GPU, naming the setting to fix
      */
     static Device choose(Map<String, ResourceInformation> resources, Device.DType dtype) {
-        ResourceInformation gpu = resources.get("gpu");
-        if (gpu == null || gpu.addresses().length == 0) {
+        int id = GpuPlacement.gpuId(resources);
+        if (id == GpuPlacement.NO_GPU) {
             throw new IllegalStateException(
                     "Cannot choose a GPU: model.device=gpu but the task was given none (set"
                             + " spark.executor.resource.gpu.amount and"
                             + " spark.task.resource.gpu.amount)");
         }
-        String address = gpu.addresses()[0];
-        try {
-            return Device.gpu(Integer.parseInt(address.strip()), dtype);
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(
-                    "Cannot choose a GPU: address " + address + " is not a CUDA device id", e);
-        }
+        return Device.gpu(id, dtype);
     }
 }

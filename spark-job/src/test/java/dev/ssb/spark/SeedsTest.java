@@ -39,11 +39,15 @@ class SeedsTest {
     }
 
     @Test
-    void choosesTheTasksFirstGpuAddress() {
+    void choosesTheTasksGpuAddress() {
         Map<String, ResourceInformation> resources =
-                Map.of("gpu", new ResourceInformation("gpu", new String[] {"3", "5"}));
+                Map.of("gpu", new ResourceInformation("gpu", new String[] {"3"}));
         assertThat(GpuAssignment.choose(resources, Device.DType.FLOAT16))
                 .isEqualTo(Device.gpu(3, Device.DType.FLOAT16));
+        Map<String, ResourceInformation> two =
+                Map.of("gpu", new ResourceInformation("gpu", new String[] {"3", "5"}));
+        assertThatThrownBy(() -> GpuAssignment.choose(two, Device.DType.FLOAT16))
+                .hasMessageContaining("2 GPUs");
         assertThatThrownBy(() -> GpuAssignment.choose(Map.of(), Device.DType.FLOAT32))
                 .hasMessageContaining("spark.task.resource.gpu.amount");
         assertThat(GpuAssignment.forCurrentTask(false, Device.DType.FLOAT32))

@@ -109,6 +109,16 @@ public final class AdamW {
                 sumSq += (double) x * x;
             }
         }
+        if (step > 0) {
+            for (String name : params.keySet()) {
+                if (!exp.containsKey(name)) {
+                    throw new IllegalArgumentException(
+                            String.format(
+                                    "Cannot step: no optimizer state for %s after %s steps",
+                                    name, step));
+                }
+            }
+        }
         double norm = Math.sqrt(sumSq);
         if (!Double.isFinite(norm)) {
             throw new IllegalArgumentException("Cannot step: gradient norm is " + norm);

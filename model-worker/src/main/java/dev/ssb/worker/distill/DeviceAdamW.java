@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import dev.ssb.worker.api.AdamW;
 import dev.ssb.worker.api.AdamWConfig;
 import java.util.HashMap;
@@ -56,11 +57,7 @@ final class DeviceAdamW implements AutoCloseable {
             scope.suppressNotUsedWarning();
             double sumSq = 0;
             for (NDArray g : grads.values()) {
-                sumSq +=
-                        g.square()
-                                .sum()
-                                .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
-                                .getDouble();
+                sumSq += g.square().sum().toType(DataType.FLOAT64, false).getDouble();
             }
             double norm = Math.sqrt(sumSq);
             if (!Double.isFinite(norm)) {

@@ -28,6 +28,7 @@ public final class FullTrainer implements AutoCloseable {
     private final Transformer model;
     private final DeviceAdamW optimizer;
     private final Map<String, NDArray> params;
+    private final int vocab;
 
     /**
      * One training step's numbers.
@@ -39,8 +40,24 @@ public final class FullTrainer implements AutoCloseable {
      */
     public record Stats(double loss, double gradNorm, double lr, long tokens) {}
 
+    /** A trainer whose softmax spans all embedding rows. */
     public FullTrainer(Transformer model, AdamWConfig config) {
+        this(model, config, model.config().vocabSize());
+    }
+
+    /**
+     * @param validVocab the tokenizer's vocabulary size: logit rows at or beyond it are left out of
+     *     the softmax
+     */
+    public FullTrainer(Transformer model, AdamWConfig config, int validVocab) {
         this.model = requireNonNull(model, "model is null");
+        if (validVocab <= 0 || validVocab > model.config().vocabSize()) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Invalid validVocab: %s (must be in [1, %s])",
+                            validVocab, model.config().vocabSize()));
+        }
+        this.vocab = validVocab;
         this.optimizer = new DeviceAdamW(requireNonNull(config, "config is null"), model.manager());
         this.params = new LinkedHashMap<>(model.parameters());
     }
@@ -86,14 +103,15 @@ public final class FullTrainer implements AutoCloseable {
     }
 
     private NDArray meanCrossEntropy(PackedBatch b) {
-        NDArray logits = KdGradients.studentLogits(model, b, model.config().vocabSize());
+        NDArray logits = KdGradients.studentLogits(model, b, vocab);
         return KdLoss.crossEntropySum(logits, b.targets()).div(b.tokens());
     }
 
-    private static PackedBatch pack(List<SftExample> batch, NDManager manager) {
+    private PackedBatch pack(List<SftExample> batch, NDManager manager) {
         return PackedBatch.of(
                 batch.stream().map(SftExample::promptIds).toList(),
                 batch.stream().map(SftExample::replyIds).toList(),
+                vocab,
                 manager);
     }
 

@@ -22,10 +22,14 @@ record KdBatch(PackedBatch packed, NDArray topkIds, NDArray topkLogits, NDArray 
     /**
      * Lays out {@code examples} in {@code manager}.
      *
-     * @throws IllegalArgumentException when an example has an empty prompt or reply, examples
-     *     disagree on k, or a teacher's temperature is not {@code temperature}
+     * @param validVocab the tokenizer's vocabulary size: every prompt, reply and teacher id lies
+     *     below it
+     * @throws IllegalArgumentException when an example has an empty prompt or reply or an id
+     *     outside the vocabulary, examples disagree on k, or a teacher's temperature is not {@code
+     *     temperature}
      */
-    static KdBatch of(List<KdExample> examples, float temperature, NDManager manager) {
+    static KdBatch of(
+            List<KdExample> examples, float temperature, int validVocab, NDManager manager) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("Invalid batch: no examples");
         }
@@ -47,11 +51,12 @@ record KdBatch(PackedBatch packed, NDArray topkIds, NDArray topkLogits, NDArray 
                                         + " temperature %s",
                                 e, t.temperature(), temperature));
             }
+            PackedBatch.checkIds(t.topkIds(), validVocab, e, "teacher top-k");
             prompts.add(ex.studentPromptIds());
             replies.add(ex.replyIds());
             n += ex.replyIds().length;
         }
-        PackedBatch packed = PackedBatch.of(prompts, replies, manager);
+        PackedBatch packed = PackedBatch.of(prompts, replies, validVocab, manager);
         long[] topkIds = new long[n * k];
         float[] topkLogits = new float[n * k];
         float[] lse = new float[n];

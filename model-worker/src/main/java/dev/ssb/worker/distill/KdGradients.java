@@ -60,7 +60,7 @@ public final class KdGradients {
         Map<String, NDArray> params = lora.parameters();
         long start = System.nanoTime();
         try (NDManager sub = model.manager().newSubManager()) {
-            KdBatch b = KdBatch.of(batch, loss.temperature(), sub);
+            KdBatch b = KdBatch.of(batch, loss.temperature(), validVocab, sub);
             KdLoss.Terms[] terms = new KdLoss.Terms[1];
             Autograd.backward(
                     params.values(),
@@ -98,7 +98,7 @@ public final class KdGradients {
     static double[] lossSums(
             Transformer model, List<KdExample> batch, LossConfig loss, int validVocab) {
         try (NDManager sub = model.manager().newSubManager()) {
-            KdBatch b = KdBatch.of(batch, loss.temperature(), sub);
+            KdBatch b = KdBatch.of(batch, loss.temperature(), validVocab, sub);
             NDArray logits =
                     studentLogits(model, b.packed(), validVocab).toType(DataType.FLOAT64, false);
             KdLoss.Terms terms = KdLoss.compute(logits, b, loss);

@@ -112,7 +112,12 @@ final class KdLoss {
         }
         NDArray kdSum = kl.sum().mul(t * t);
 
-        NDArray ceSum = crossEntropySum(logits, targets);
+        NDArray ceSum =
+                t == 1f
+                        ? logq.gather(targets.toType(DataType.INT64, false).expandDims(1), 1)
+                                .sum()
+                                .neg()
+                        : crossEntropySum(logits, targets);
         NDArray total = kdSum.mul(loss.kdWeight()).add(ceSum.mul(loss.ceWeight()));
         return new Terms(total, kdSum, ceSum);
     }

@@ -26,9 +26,11 @@ record PackedBatch(NDArray inputIds, NDArray attentionMask, NDArray positions, N
     /**
      * Lays out the pairs in {@code manager}.
      *
-     * @throws IllegalArgumentException when there are no pairs or a prompt or reply is empty
+     * @param vocab ids must lie in {@code [0, vocab)}: the tokenizer's vocabulary size
+     * @throws IllegalArgumentException when there are no pairs, a prompt or reply is empty, or an
+     *     id is outside the vocabulary
      */
-    static PackedBatch of(List<int[]> prompts, List<int[]> replies, NDManager manager) {
+    static PackedBatch of(List<int[]> prompts, List<int[]> replies, int vocab, NDManager manager) {
         if (prompts.isEmpty() || prompts.size() != replies.size()) {
             throw new IllegalArgumentException(
                     String.format(
@@ -48,6 +50,8 @@ record PackedBatch(NDArray inputIds, NDArray attentionMask, NDArray positions, N
                                         + " non-empty)",
                                 e, p, r));
             }
+            checkIds(prompts.get(e), vocab, e, "prompt");
+            checkIds(replies.get(e), vocab, e, "reply");
             seq = Math.max(seq, p + r - 1);
             n += r;
         }
@@ -79,5 +83,17 @@ record PackedBatch(NDArray inputIds, NDArray attentionMask, NDArray positions, N
                 manager.create(mask, new Shape(batch, seq)),
                 manager.create(positions),
                 manager.create(targets));
+    }
+
+    static void checkIds(int[] ids, int vocab, int example, String what) {
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                "Invalid example %s: %s id %s at %s is outside the vocabulary [0,"
+                                        + " %s)",
+                                example, what, ids[i], i, vocab));
+            }
+        }
     }
 }

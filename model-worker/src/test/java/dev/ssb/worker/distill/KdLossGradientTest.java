@@ -1,6 +1,7 @@
 package dev.ssb.worker.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -85,10 +86,7 @@ class KdLossGradientTest {
                 double numeric = (plus - minus) / (2 * eps);
                 assertThat(analytic[i])
                         .as("d loss / d logit[%s]", i)
-                        .isCloseTo(
-                                numeric,
-                                org.assertj.core.api.Assertions.within(
-                                        1e-7 + 1e-6 * Math.abs(numeric)));
+                        .isCloseTo(numeric, within(1e-7 + 1e-6 * Math.abs(numeric)));
                 maxAbs = Math.max(maxAbs, Math.abs(analytic[i]));
             }
             assertThat(maxAbs).as("gradient must not be trivially zero").isGreaterThan(1e-3);

@@ -162,18 +162,23 @@ class KdLossTest {
     }
 
     @Test
-    void crossEntropyIsSummedAtTemperatureOne() {
-        LossConfig cfg = new LossConfig(2f, 0.5f, 0.25f);
-        double ce = 0;
-        double kd = 0;
-        for (int i = 0; i < N; i++) {
-            ce += KdReference.crossEntropy(student[i], targets[i], V);
-            kd += KdReference.fullKl(teacher[i], student[i], V, 2.0);
+    void crossEntropyIsSummedAtTemperatureOneWhateverTheKdTemperature() {
+        for (float t : new float[] {2f, 1f}) {
+            LossConfig cfg = new LossConfig(t, 0.5f, 0.25f);
+            double ce = 0;
+            double kd = 0;
+            for (int i = 0; i < N; i++) {
+                ce += KdReference.crossEntropy(student[i], targets[i], V - 2);
+                kd += KdReference.fullKl(teacher[i], student[i], V - 2, t);
+            }
+            KdLoss.Terms terms = loss(V - 2, V - 2, cfg);
+            assertThat(terms.ceSum().getFloat())
+                    .as("T=%s", t)
+                    .isCloseTo((float) ce, within(1e-5f * (float) ce));
+            assertThat(terms.total().getFloat())
+                    .as("T=%s", t)
+                    .isCloseTo((float) (0.5 * kd + 0.25 * ce), within(1e-5f * (float) (kd + ce)));
         }
-        KdLoss.Terms terms = loss(V, V, cfg);
-        assertThat(terms.ceSum().getFloat()).isCloseTo((float) ce, within(1e-5f * (float) ce));
-        assertThat(terms.total().getFloat())
-                .isCloseTo((float) (0.5 * kd + 0.25 * ce), within(1e-5f * (float) (kd + ce)));
     }
 
     @Test

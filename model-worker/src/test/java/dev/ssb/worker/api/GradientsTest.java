@@ -1,11 +1,8 @@
-package dev.ssb.worker.distill;
+package dev.ssb.worker.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ssb.worker.api.GradientResult;
-import dev.ssb.worker.api.Gradients;
-import dev.ssb.worker.api.HostTensor;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.ssb.worker.distill;
+package dev.ssb.worker.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,10 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.ssb.worker.api.AdamW;
-import dev.ssb.worker.api.AdamWConfig;
-import dev.ssb.worker.api.HostTensor;
-import dev.ssb.worker.api.LrSchedule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -27,7 +23,9 @@ import org.junit.jupiter.api.Test;
 class AdamWTest {
 
     private static JsonNode golden() throws IOException {
-        try (InputStream in = AdamWTest.class.getResourceAsStream("adamw_reference.json")) {
+        try (InputStream in =
+                AdamWTest.class.getResourceAsStream(
+                        "/dev/ssb/worker/distill/adamw_reference.json")) {
             return JsonMapper.builder()
                     .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                     .build()
@@ -159,6 +157,10 @@ class AdamWTest {
         assertThatThrownBy(() -> adamw.step(params, Map.of("w", nan)))
                 .hasMessage("Cannot step: gradient norm is NaN");
         assertThat(adamw.stepCount()).isZero();
+        adamw.step(params, Map.of("w", HostTensor.zeros(2, 2)));
+        Map<String, HostTensor> renamed = Map.of("v", HostTensor.zeros(2, 2));
+        assertThatThrownBy(() -> adamw.step(renamed, renamed))
+                .hasMessage("Cannot step: no optimizer state for v after 1 steps");
     }
 
     @Test
