@@ -41,14 +41,10 @@ import org.apache.spark.sql.functions;
  * vocabulary (a tiny random model with the Qwen3 tokenizer fixture), next to the paper code's 4 ×
  * vocab bytes.
  *
- * <p>Run from the repository root after {@code mvn -q -B -o -pl spark-job -am test-compile}: {@code
- * java <Spark module flags> -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1
- * -Dssb.shared.dir=../shared -cp spark-job/target/test-classes:spark-job/target/classes:
- * model-worker/target/classes:$(cat cp.txt) dev.ssb.bench.StagesBenchmark OUT_DIR}.
+ * <p>Run: {@code ./ssb bench stages OUT_DIR [REPS=4 [PROBLEMS=48 [--no-logits]]]}.
  */
 public final class StagesBenchmark {
 
-    private static final int PROBLEMS = 48;
     private static final int K = 4;
     private static final int MAX_NEW = 96;
     private static final int BATCH = 16;
@@ -58,6 +54,9 @@ public final class StagesBenchmark {
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "target/bench").toAbsolutePath();
+        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int count = args.length > 2 ? Integer.parseInt(args[2]) : 48;
+        boolean logits = args.length <= 3 || !args[3].equals("--no-logits");
         Files.createDirectories(out);
         SparkSession spark =
                 SparkSession.builder()
@@ -70,9 +69,9 @@ public final class StagesBenchmark {
                         .getOrCreate();
         String toy = toyCheckpoint(out);
         List<ToyProblem> problems =
-                ToyDataset.generate(7, PROBLEMS, 0, ToyDifficulty.standard()).train();
+                ToyDataset.generate(7, count, 0, ToyDifficulty.standard()).train();
         String system = Prompts.defaults().system();
-        rollouts(spark, toy, problems, system, out);
+        rollouts(spark, toy, problems, system, out, reps);
         ModelConfig qwenShape =
                 new ModelConfig(
                         "qwen2",
@@ -99,10 +98,7 @@ public final class StagesBenchmark {
                 RandomCheckpoints.write(
                                 out.resolve("qwen-vocab-random"), qwenShape, qwenTokenizer, 2)
                         .toString();
-        for (String checkpoint :
-                Boolean.getBoolean("ssb.bench.skipLogits")
-                        ? List.<String>of()
-                        : List.of(toy, qwen)) {
+        for (String checkpoint : !logits ? List.<String>of() : List.of(toy, qwen)) {
             logitBytes(spark, checkpoint, problems, system, out);
         }
         spark.stop();
@@ -139,7 +135,12 @@ public final class StagesBenchmark {
     }
 
     private static void rollouts(
-            SparkSession spark, String checkpoint, List<ToyProblem> toy, String system, Path out) {
+            SparkSession spark,
+            String checkpoint,
+            List<ToyProblem> toy,
+            String system,
+            Path out,
+            int reps) {
         RolloutSettings settings =
                 new RolloutSettings(
                         checkpoint,
@@ -169,7 +170,6 @@ public final class StagesBenchmark {
         try (LanguageModel model = ModelWorker.load(checkpoint, Device.cpu())) {
             direct(model, toy.subList(0, 4), system); // warm-up
             RolloutStage.transform(problems.limit(4), settings).count();
-            int reps = Integer.getInteger("ssb.bench.reps", 4);
             double[] directSeconds = new double[reps];
             double[] sparkSeconds = new double[reps];
             long tokens = 0;
