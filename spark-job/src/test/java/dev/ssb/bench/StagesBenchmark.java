@@ -72,6 +72,16 @@ public final class StagesBenchmark {
                 ToyDataset.generate(7, count, 0, ToyDifficulty.standard()).train();
         String system = Prompts.defaults().system();
         rollouts(spark, toy, problems, system, out, reps);
+        if (logits) {
+            for (String checkpoint : List.of(toy, qwenVocabCheckpoint(out))) {
+                logitBytes(spark, checkpoint, problems, system, out);
+            }
+        }
+        spark.stop();
+    }
+
+    /** A tiny random model with the Qwen3 tokenizer: top-k ids as large as a real Qwen's. */
+    private static String qwenVocabCheckpoint(Path out) {
         ModelConfig qwenShape =
                 new ModelConfig(
                         "qwen2",
@@ -94,14 +104,9 @@ public final class StagesBenchmark {
                         System.getProperty("ssb.shared.dir", "../shared"),
                         "fixtures",
                         "qwen3-tokenizer");
-        String qwen =
-                RandomCheckpoints.write(
-                                out.resolve("qwen-vocab-random"), qwenShape, qwenTokenizer, 2)
-                        .toString();
-        for (String checkpoint : !logits ? List.<String>of() : List.of(toy, qwen)) {
-            logitBytes(spark, checkpoint, problems, system, out);
-        }
-        spark.stop();
+        return RandomCheckpoints.write(
+                        out.resolve("qwen-vocab-random"), qwenShape, qwenTokenizer, 2)
+                .toString();
     }
 
     private static String toyCheckpoint(Path out) {
