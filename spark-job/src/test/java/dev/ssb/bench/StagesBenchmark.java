@@ -1,5 +1,6 @@
 package dev.ssb.bench;
 
+import dev.ssb.fixtures.RandomCheckpoints;
 import dev.ssb.logits.LogitsSettings;
 import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.rollout.RolloutSettings;
@@ -116,27 +117,10 @@ public final class StagesBenchmark {
                 != null) {
             return ModelWorker.EMBEDDED;
         }
-        Path tokenizer = out.resolve("toy-tokenizer");
-        ToyTokenizerFiles.write(tokenizer);
-        ModelConfig shape =
-                new ModelConfig(
-                        "qwen2",
-                        128,
-                        384,
-                        4,
-                        4,
-                        2,
-                        32,
-                        10000.0,
-                        1e-6,
-                        128,
-                        true,
-                        true,
-                        1024,
-                        -1,
-                        List.of(ToyTokenizerFiles.vocabulary().indexOf(ToyTokenizerFiles.IM_END)));
-        System.out.println("toy model: random weights of the embedded shape " + shape);
-        return RandomCheckpoints.write(out.resolve("toy-random"), shape, tokenizer, 1).toString();
+        System.out.println(
+                "toy model: random weights of the embedded shape (hidden 128, 4 layers, 4/2 heads,"
+                        + " vocab 128)");
+        return RandomCheckpoints.toy(out.resolve("toy-random"), 128, 384, 4, 4, 1).toString();
     }
 
     private static void rollouts(
