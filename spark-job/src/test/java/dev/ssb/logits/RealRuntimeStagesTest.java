@@ -3,6 +3,9 @@ package dev.ssb.logits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.ssb.config.Prompts;
+import dev.ssb.curate.CurateSettings;
+import dev.ssb.curate.CurateStage;
 import dev.ssb.fixtures.RandomCheckpoints;
 import dev.ssb.rollout.RolloutSettings;
 import dev.ssb.rollout.RolloutStage;
@@ -173,6 +176,83 @@ class RealRuntimeStagesTest {
                         .isCloseTo(1.0, within(1e-4));
                 assertThat(new HashSet<>(fullIds.subList(i * v, (i + 1) * v)))
                         .hasSize(tokenizerVocab);
+            }
+        }
+    }
+
+    @Test
+    void curateRendersTheHintedTeacherTurnWithTheCheckpointsChatTemplate() {
+        List<Row> problems = new ArrayList<>();
+        List<Row> rollouts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = "toy:" + i;
+            problems.add(RowFactory.create(id, "What is " + i + " + 3?", Integer.toString(i + 3)));
+            rollouts.add(
+                    RowFactory.create(
+                            id,
+                            0,
+                            "so \\boxed{" + (i + 3) + "}",
+                            "CORRECT",
+                            Integer.toString(i + 3),
+                            "m"));
+            rollouts.add(
+                    RowFactory.create(
+                            id,
+                            1,
+                            "so \\boxed{" + (i + 4) + "}",
+                            "WRONG",
+                            Integer.toString(i + 4),
+                            "m"));
+        }
+        String template = Prompts.read("conf/prompts/teacher.txt").replaceAll("[\\r\\n]+$", "");
+        CurateSettings settings =
+                new CurateSettings(
+                        checkpoint,
+                        false,
+                        Device.DType.FLOAT32,
+                        0.4f,
+                        50,
+                        1f,
+                        8,
+                        2,
+                        11,
+                        SYSTEM,
+                        template,
+                        "r",
+                        "h");
+        List<Row> rows =
+                CurateStage.transform(
+                                spark.createDataFrame(problems, CurateStage.PROBLEMS_INPUT),
+                                spark.createDataFrame(rollouts, CurateStage.ROLLOUTS_INPUT),
+                                settings)
+                        .collectAsList();
+        assertThat(rows).hasSize(3);
+        try (LanguageModel model = ModelWorker.load(checkpoint, Device.cpu())) {
+            for (Row r : rows) {
+                String prompt = r.getAs("teacher_prompt");
+                List<Integer> ids = r.getList(r.fieldIndex("teacher_prompt_ids"));
+                int[] expected =
+                        model.encodeChat(
+                                List.of(ChatMessage.system(SYSTEM), ChatMessage.user(prompt)),
+                                true);
+                assertThat(ids)
+                        .containsExactly(
+                                java.util.Arrays.stream(expected).boxed().toArray(Integer[]::new));
+                assertThat(model.tokenizer().decode(expected))
+                        .startsWith(
+                                "<|im_start|>system\n"
+                                        + SYSTEM
+                                        + "<|im_end|>\n<|im_start|>user\nProblem:\n")
+                        .endsWith("<|im_end|>\n<|im_start|>assistant\n");
+                List<Integer> reply = r.getList(r.fieldIndex("teacher_token_ids"));
+                assertThat(reply).isNotEmpty().hasSizeLessThanOrEqualTo(8);
+                boolean stopped = "STOP".equals(r.getAs("teacher_finish_reason"));
+                assertThat(r.<Boolean>getAs("accepted"))
+                        .isEqualTo(stopped && "CORRECT".equals(r.getAs("teacher_verdict")));
+                if (!stopped) {
+                    assertThat(r.<String>getAs("reject_reason")).isEqualTo("teacher_truncated");
+                }
+                assertThat(r.<String>getAs("model_id")).isEqualTo("model");
             }
         }
     }
