@@ -1,22 +1,45 @@
 package dev.ssb.cli;
 
+import dev.ssb.config.SsbConfig;
+import dev.ssb.curate.CurateStage;
+import dev.ssb.spark.SparkSessions;
+import dev.ssb.table.RunLayout;
+import dev.ssb.table.StageOutput;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code ssb curate}. */
+/** {@code ssb curate}: problem selection and hinted teacher replies. */
 @Command(
         name = "curate",
         mixinStandardHelpOptions = true,
-        description =
-                "Picks one correct and the most common wrong rollout per problem and has the hinted teacher write a robust solution into <out>/<run-id>/teacher_contexts.")
+        description = {
+            "Picks one correct and the most common wrong rollout per problem and has the hinted"
+                    + " teacher write a robust solution into <out>/<run-id>/teacher_contexts (one"
+                    + " row per problem: accepted, or the reason it was dropped).",
+            "Example: ssb curate --out runs --run-id r1 --set teacher.temperature=0.4"
+        })
 final class CurateCommand implements Callable<Integer> {
 
     @Mixin CommonOptions options;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-        options.resolve(); // a bad configuration is reported before anything else
-        throw PendingStage.notAvailable("curate", "the model runtime and the answer verifier");
+        SsbConfig config = options.resolve();
+        StageOutput.Outcome outcome =
+                CurateStage.run(SparkSessions.getOrCreate("ssb curate"), config, options.force);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "curate %s: %s%n  %s%n",
+                        outcome.skipped() ? "already complete (use --force to redo)" : "done",
+                        outcome.manifest().counts(),
+                        new RunLayout(config.out(), config.runId())
+                                .tablePath(CurateStage.TEACHER_CONTEXTS));
+        spec.commandLine().getOut().flush();
+        return 0;
     }
 }

@@ -1,22 +1,45 @@
 package dev.ssb.cli;
 
+import dev.ssb.config.SsbConfig;
+import dev.ssb.logits.TeacherLogitsStage;
+import dev.ssb.spark.SparkSessions;
+import dev.ssb.table.RunLayout;
+import dev.ssb.table.StageOutput;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code ssb teacher-logits}. */
+/** {@code ssb teacher-logits}: top-k teacher distributions over the accepted replies. */
 @Command(
         name = "teacher-logits",
         mixinStandardHelpOptions = true,
-        description =
-                "Stores the teacher's top-k next-token distributions over each accepted robust solution in <out>/<run-id>/teacher_logits.")
+        description = {
+            "Stores the teacher's top-k next-token distributions over each accepted robust"
+                    + " solution in <out>/<run-id>/teacher_logits.",
+            "Example: ssb teacher-logits --out runs --run-id r1 --set logits.top_k=20"
+        })
 final class TeacherLogitsCommand implements Callable<Integer> {
 
     @Mixin CommonOptions options;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-        options.resolve(); // a bad configuration is reported before anything else
-        throw PendingStage.notAvailable("teacher-logits", "the model runtime");
+        SsbConfig config = options.resolve();
+        StageOutput.Outcome outcome =
+                TeacherLogitsStage.run(
+                        SparkSessions.getOrCreate("ssb teacher-logits"), config, options.force);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "teacher-logits %s: %s%n  %s%n",
+                        outcome.skipped() ? "already complete (use --force to redo)" : "done",
+                        outcome.manifest().counts(),
+                        new RunLayout(config.out(), config.runId())
+                                .tablePath(TeacherLogitsStage.TEACHER_LOGITS));
+        spec.commandLine().getOut().flush();
+        return 0;
     }
 }

@@ -4,9 +4,9 @@ import java.io.Serializable;
 import java.util.Optional;
 
 /**
- * Extraction of a reference answer from dataset text. The one seam between ingest and answer
- * parsing: once {@code dev.ssb.worker.api.AnswerVerifier} lands (branch feat/verify), an
- * implementation delegating to it replaces {@link SimpleGoldAnswerExtractor}.
+ * Extraction of a reference answer from dataset text: the one seam between ingest and answer
+ * parsing, implemented over {@code dev.ssb.worker.api.AnswerVerifier} by {@link
+ * VerifierGoldAnswers}.
  */
 public interface GoldAnswerExtractor extends Serializable {
 

@@ -170,7 +170,7 @@ public final class IngestStage {
             String runId,
             String configHash) {
         Schemas.require(NAME, lines, INPUT_SCHEMA);
-        RecordParser parser = new RecordParser(format, new SimpleGoldAnswerExtractor());
+        RecordParser parser = new RecordParser(format, new VerifierGoldAnswers());
         Dataset<Row> parsed =
                 lines.mapPartitions(
                         (MapPartitionsFunction<Row, Row>) it -> parseAll(parser, it),

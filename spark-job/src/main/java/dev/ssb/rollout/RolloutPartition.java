@@ -1,13 +1,17 @@
 package dev.ssb.rollout;
 
 import dev.ssb.spark.ExecutorModels;
+import dev.ssb.spark.ExecutorVerifier;
 import dev.ssb.spark.GpuAssignment;
 import dev.ssb.spark.Seeds;
+import dev.ssb.worker.api.AnswerVerifier;
 import dev.ssb.worker.api.ChatMessage;
 import dev.ssb.worker.api.Device;
+import dev.ssb.worker.api.FinishReason;
 import dev.ssb.worker.api.Generation;
 import dev.ssb.worker.api.GenerationRequest;
 import dev.ssb.worker.api.LanguageModel;
+import dev.ssb.worker.api.Verification;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -20,12 +24,12 @@ import org.apache.spark.sql.RowFactory;
 /**
  * One task's rollouts: problems are taken in batches of whole problems, their K prompts decoded
  * together on this JVM's model, each sequence seeded from (run seed, problem id, sample index) so
- * that rows do not depend on batching or partitioning. Output is produced batch by batch.
+ * that rows do not depend on batching or partitioning. Output is produced batch by batch. Answers
+ * are checked by this JVM's {@link AnswerVerifier} (mathematical equivalence, bounded time).
  */
 final class RolloutPartition implements MapPartitionsFunction<Row, Row> {
 
     private final RolloutSettings settings;
-    private final AnswerCheck check = new AnswerCheck();
 
     RolloutPartition(RolloutSettings settings) {
         this.settings = settings;
@@ -92,13 +96,15 @@ final class RolloutPartition implements MapPartitionsFunction<Row, Row> {
                             + requests.size()
                             + " requests");
         }
+        AnswerVerifier verifier = ExecutorVerifier.get();
         List<Row> rows = new ArrayList<>(requests.size());
         for (int p = 0; p < batch.size(); p++) {
             Row problem = batch.get(p);
             String gold = problem.getAs("gold_answer");
             for (int s = 0; s < k; s++) {
                 Generation g = generations.get(p * k + s);
-                AnswerCheck.Result verdict = check.check(g.text(), g.finishReason(), gold);
+                Verification verdict =
+                        verifier.verify(g.text(), g.finishReason() == FinishReason.LENGTH, gold);
                 rows.add(
                         RowFactory.create(
                                 problem.<String>getAs("problem_id"),
@@ -109,7 +115,7 @@ final class RolloutPartition implements MapPartitionsFunction<Row, Row> {
                                 // java.util.List
                                 g.tokenIds().length,
                                 g.finishReason().name(),
-                                verdict.extracted().orElse(null),
+                                verdict.extracted(),
                                 gold,
                                 verdict.verdict().name(),
                                 model.modelId(),

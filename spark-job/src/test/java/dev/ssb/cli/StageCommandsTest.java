@@ -60,10 +60,17 @@ class StageCommandsTest {
     }
 
     @Test
-    void stagesOfLaterIssuesSayTheyAreNotAvailable() {
-        Run curate = run("curate", "--out", out.toString());
+    void laterStagesNameTheStageToRunFirst() {
+        SharedSpark.session();
+        Run curate = run("curate", "--out", out.toString(), "--run-id", "r0");
         assertThat(curate.code()).isEqualTo(1);
-        assertThat(curate.err()).contains("Stage curate is not available in this build yet");
+        assertThat(curate.err())
+                .contains(
+                        "ssb curate: Cannot run curate: table problems of run r0 is not complete"
+                                + " (run ssb ingest first)");
+        Run logits = run("teacher-logits", "--out", out.toString(), "--run-id", "r0");
+        assertThat(logits.code()).isEqualTo(1);
+        assertThat(logits.err()).contains("(run ssb curate first)");
     }
 
     @Test

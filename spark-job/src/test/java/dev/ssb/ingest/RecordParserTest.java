@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class RecordParserTest {
 
-    private static final SimpleGoldAnswerExtractor GOLD = new SimpleGoldAnswerExtractor();
+    private static final GoldAnswerExtractor GOLD = new VerifierGoldAnswers();
 
     private static RecordParser.Parsed parse(DatasetFormat format, String json) {
         return new RecordParser(format, GOLD).parse(json);

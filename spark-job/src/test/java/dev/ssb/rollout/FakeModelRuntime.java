@@ -18,22 +18,50 @@ import dev.ssb.worker.api.TeacherLogitsRequest;
 import dev.ssb.worker.api.Tokenizer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
  * A test runtime for checkpoints named {@code fake:*} (others go to the next runtime on the
- * classpath): characters are tokens, and a reply is a pure function of (prompt, seed) that answers
- * 7, answers 8, or runs out of tokens without an answer. With a LoRA adapter set (a "student") the
- * model always answers 7.
+ * classpath): characters are tokens (id 0 ends a turn), and every output is a pure function of its
+ * inputs.
+ *
+ * <ul>
+ *   <li>A rollout reply draws, from (prompt, seed), one of the answers {@link #script scripted} for
+ *       a question the prompt contains — default 7, 8 or "-", where "-" runs out of tokens without
+ *       an answer.
+ *   <li>A hinted teacher reply (a prompt with "A correct attempt:") gives the correct attempt's
+ *       boxed answer with probability 1/2, the wrong attempt's with 1/4, else runs out of tokens.
+ *   <li>Teacher logits rank the reply's own token first at each position ({@code topk_ids[i*k] ==
+ *       reply[i]}), then {@code reply[i] + j·7919}, with logits {@code 5 − j/2 + (prompt hash mod
+ *       7)/10} and a log-sum-exp that leaves a tail mass of 1/2 outside the top-k.
+ *   <li>With a LoRA adapter set (a "student") every reply answers 7.
+ * </ul>
  */
 public final class FakeModelRuntime implements ModelRuntime {
 
     static final AtomicInteger GENERATE_CALLS = new AtomicInteger();
+
+    /** A prompt containing "A correct attempt:" asks for a hinted teacher reply. */
+    public static final String TEACHER_MARK = "A correct attempt:";
+
+    private static final String WRONG_MARK = "A wrong attempt:";
+    private static final List<String> DEFAULT_ANSWERS = List.of("7", "8", "-");
+    private static final Map<String, List<String>> SCRIPTS = new ConcurrentHashMap<>();
+
+    /**
+     * Makes rollouts of prompts containing {@code question} draw their answer uniformly from {@code
+     * answers} ("-" = no answer, cut by length) instead of the default 7, 8 or "-".
+     */
+    public static void script(String question, List<String> answers) {
+        SCRIPTS.put(question, List.copyOf(answers));
+    }
 
     @Override
     public LanguageModel load(String checkpoint, Device device) {
@@ -149,12 +177,27 @@ public final class FakeModelRuntime implements ModelRuntime {
         private static Generation reply(GenerationRequest r, SamplingParams params) {
             long promptHash = java.util.Arrays.hashCode(r.promptIds());
             SplittableRandom rng = new SplittableRandom(r.seed() ^ promptHash);
-            int kind = rng.nextInt(3);
+            String prompt = new String(r.promptIds(), 0, r.promptIds().length);
+            String answer;
+            if (prompt.contains(TEACHER_MARK)) {
+                int kind = rng.nextInt(4);
+                answer =
+                        kind == 3 ? "-" : firstBoxed(prompt, kind == 2 ? WRONG_MARK : TEACHER_MARK);
+            } else {
+                List<String> answers =
+                        SCRIPTS.entrySet().stream()
+                                .filter(e -> prompt.contains(e.getKey()))
+                                .map(Map.Entry::getValue)
+                                .findFirst()
+                                .orElse(DEFAULT_ANSWERS);
+                answer = answers.get(rng.nextInt(answers.size()));
+            }
+            boolean cut = answer.equals("-");
             String text =
-                    kind == 2
+                    cut
                             ? "Let me think about " + rng.nextInt(1000) + " and"
-                            : "So the answer is \\boxed{" + (kind == 0 ? 7 : 8) + "}.";
-            FinishReason finish = kind == 2 ? FinishReason.LENGTH : FinishReason.STOP;
+                            : "So the answer is \\boxed{" + answer + "}.";
+            FinishReason finish = cut ? FinishReason.LENGTH : FinishReason.STOP;
             int[] ids = text.codePoints().toArray();
             if (finish == FinishReason.STOP) {
                 ids = java.util.Arrays.copyOf(ids, ids.length + 1); // the end token 0
@@ -165,7 +208,30 @@ public final class FakeModelRuntime implements ModelRuntime {
         @Override
         public List<TeacherLogits> teacherLogits(
                 List<TeacherLogitsRequest> requests, int topK, float temperature) {
-            throw new UnsupportedOperationException("fake model: teacherLogits");
+            return requests.stream().map(r -> logits(r, topK, temperature)).toList();
+        }
+
+        private static TeacherLogits logits(TeacherLogitsRequest r, int topK, float temperature) {
+            int n = r.replyIds().length;
+            int[] ids = new int[n * topK];
+            float[] logits = new float[n * topK];
+            float[] lse = new float[n];
+            float shift = Math.floorMod(java.util.Arrays.hashCode(r.promptIds()), 7) / 10f;
+            for (int i = 0; i < n; i++) {
+                double sum = 0.5; // tail mass outside the top-k
+                for (int j = 0; j < topK; j++) {
+                    ids[i * topK + j] = (r.replyIds()[i] + j * 7919) % 0x110000;
+                    logits[i * topK + j] = 5f - j / 2f + shift;
+                    sum += Math.exp(logits[i * topK + j] / temperature);
+                }
+                lse[i] = (float) Math.log(sum);
+            }
+            return new TeacherLogits(topK, temperature, ids, logits, lse);
+        }
+
+        private static String firstBoxed(String prompt, String after) {
+            int from = prompt.indexOf("\\boxed{", prompt.indexOf(after));
+            return prompt.substring(from + 7, prompt.indexOf('}', from));
         }
 
         @Override

@@ -1,0 +1,190 @@
+package dev.ssb.curate;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.struct;
+
+import dev.ssb.config.SsbConfig;
+import dev.ssb.config.SsbProperties;
+import dev.ssb.ingest.IngestStage;
+import dev.ssb.rollout.RolloutStage;
+import dev.ssb.table.RunLayout;
+import dev.ssb.table.Schemas;
+import dev.ssb.table.StageOutput;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The curate stage: {@code problems} and {@code rollouts} into {@code teacher_contexts}, one row
+ * per problem (so that rollouts and teacher_contexts account for every problem). A problem with at
+ * least one correct and one wrong rollout gets a hinted teacher reply at the teacher temperature;
+ * it is accepted when that reply ends with an end-of-turn token and its boxed answer verifies
+ * correct. {@code reject_reason} says why any other problem was dropped.
+ */
+public final class CurateStage {
+
+    public static final String NAME = "curate";
+    public static final String TEACHER_CONTEXTS = "teacher_contexts";
+
+    /** Every value of {@code reject_reason} (null when accepted). */
+    public static final List<String> REJECT_REASONS =
+            List.of(
+                    "all_correct",
+                    "all_wrong",
+                    "no_answer",
+                    "no_rollouts",
+                    "teacher_wrong",
+                    "teacher_no_answer",
+                    "teacher_truncated",
+                    "teacher_timeout");
+
+    /** The keys teacher contexts depend on (those of rollouts, plus the teacher's). */
+    public static final List<String> CONFIG_PREFIXES =
+            List.of("data.", "model.", "rollout.", "teacher.", "prompts.", SsbProperties.SEED);
+
+    /** The columns curate reads from {@code problems}. */
+    public static final StructType PROBLEMS_INPUT =
+            new StructType()
+                    .add("problem_id", DataTypes.StringType)
+                    .add("question", DataTypes.StringType)
+                    .add("gold_answer", DataTypes.StringType);
+
+    /** The columns curate reads from {@code rollouts}. */
+    public static final StructType ROLLOUTS_INPUT =
+            new StructType()
+                    .add("problem_id", DataTypes.StringType)
+                    .add("sample_idx", DataTypes.IntegerType)
+                    .add("completion", DataTypes.StringType)
+                    .add("verdict", DataTypes.StringType)
+                    .add("extracted_answer", DataTypes.StringType)
+                    .add("model_id", DataTypes.StringType);
+
+    private static final org.apache.spark.sql.types.ArrayType IDS =
+            DataTypes.createArrayType(DataTypes.IntegerType, false);
+
+    public static final StructType TEACHER_CONTEXTS_SCHEMA =
+            new StructType()
+                    .add("problem_id", DataTypes.StringType, false)
+                    .add("question", DataTypes.StringType, false)
+                    .add("gold_answer", DataTypes.StringType, false)
+                    .add("n_samples", DataTypes.IntegerType, false)
+                    .add("n_correct", DataTypes.IntegerType, false)
+                    .add("n_wrong", DataTypes.IntegerType, false)
+                    .add("correct_sample_idx", DataTypes.IntegerType, true)
+                    .add("wrong_sample_idx", DataTypes.IntegerType, true)
+                    .add("wrong_answer", DataTypes.StringType, true)
+                    .add("wrong_answer_count", DataTypes.IntegerType, true)
+                    .add("teacher_prompt", DataTypes.StringType, true)
+                    .add("teacher_prompt_ids", IDS, true)
+                    .add("teacher_seed", DataTypes.LongType, true)
+                    .add("robust_solution", DataTypes.StringType, true)
+                    .add("teacher_token_ids", IDS, true)
+                    .add("teacher_finish_reason", DataTypes.StringType, true)
+                    .add("teacher_verdict", DataTypes.StringType, true)
+                    .add("robust_answer", DataTypes.StringType, true)
+                    .add("accepted", DataTypes.BooleanType, false)
+                    .add("reject_reason", DataTypes.StringType, true)
+                    .add("model_id", DataTypes.StringType, true)
+                    .add("run_id", DataTypes.StringType, false)
+                    .add("config_hash", DataTypes.StringType, false);
+
+    private CurateStage() {}
+
+    /**
+     * The stage as a function: every problem, with its rollouts grouped, into one teacher context
+     * row.
+     */
+    public static Dataset<Row> transform(
+            Dataset<Row> problems, Dataset<Row> rollouts, CurateSettings settings) {
+        Schemas.require(NAME, problems, PROBLEMS_INPUT);
+        Schemas.require(NAME, rollouts, ROLLOUTS_INPUT);
+        Dataset<Row> attempts =
+                rollouts.groupBy("problem_id")
+                        .agg(
+                                collect_list(
+                                                struct(
+                                                        col("sample_idx"),
+                                                        col("completion"),
+                                                        col("verdict"),
+                                                        col("extracted_answer"),
+                                                        col("model_id")))
+                                        .as("attempts"));
+        return problems.select("problem_id", "question", "gold_answer")
+                .join(attempts, new String[] {"problem_id"}, "left")
+                .mapPartitions(
+                        new CuratePartition(settings), Encoders.row(TEACHER_CONTEXTS_SCHEMA));
+    }
+
+    /** Runs curate on the run's problems and rollouts unless complete (see {@link StageOutput}). */
+    public static StageOutput.Outcome run(SparkSession spark, SsbConfig config, boolean force) {
+        RunLayout layout = new RunLayout(config.out(), config.runId());
+        var hadoop = spark.sparkContext().hadoopConfiguration();
+        for (String table : List.of(IngestStage.PROBLEMS, RolloutStage.ROLLOUTS)) {
+            if (!layout.isComplete(table, hadoop)) {
+                throw new IllegalStateException(
+                        String.format(
+                                "Cannot run curate: table %s of run %s is not complete (run ssb %s"
+                                        + " first)",
+                                table,
+                                config.runId(),
+                                table.equals(IngestStage.PROBLEMS) ? "ingest" : "rollout"));
+            }
+        }
+        CurateSettings settings = CurateSettings.from(config);
+        StageOutput output = new StageOutput(spark, layout, NAME, List.of(TEACHER_CONTEXTS));
+        return output.run(
+                config,
+                config.hash(CONFIG_PREFIXES),
+                force,
+                out -> {
+                    String problemsPath = layout.tablePath(IngestStage.PROBLEMS).toString();
+                    String rolloutsPath = layout.tablePath(RolloutStage.ROLLOUTS).toString();
+                    Dataset<Row> problems = spark.read().parquet(problemsPath);
+                    int partitions = config.intValue(SsbProperties.DATA_PARTITIONS);
+                    if (partitions > 0) {
+                        problems = problems.repartition(partitions, col("problem_id"));
+                    }
+                    Dataset<Row> contexts =
+                            transform(problems, spark.read().parquet(rolloutsPath), settings);
+                    long rows = out.writeTable(TEACHER_CONTEXTS, contexts);
+                    Dataset<Row> written =
+                            spark.read().parquet(layout.tablePath(TEACHER_CONTEXTS).toString());
+                    Map<String, Long> counts = new LinkedHashMap<>();
+                    counts.put("problems", rows);
+                    counts.put("accepted", written.filter(col("accepted")).count());
+                    List<Row> reasons =
+                            written.filter(col("reject_reason").isNotNull())
+                                    .groupBy("reject_reason")
+                                    .count()
+                                    .collectAsList();
+                    for (String reason : REJECT_REASONS) {
+                        counts.put(
+                                reason,
+                                reasons.stream()
+                                        .filter(r -> r.getString(0).equals(reason))
+                                        .mapToLong(r -> r.getLong(1))
+                                        .sum());
+                    }
+                    String modelIds =
+                            written
+                                    .filter(col("model_id").isNotNull())
+                                    .select("model_id")
+                                    .distinct()
+                                    .collectAsList()
+                                    .stream()
+                                    .map(r -> r.getString(0))
+                                    .sorted()
+                                    .collect(Collectors.joining(","));
+                    return new StageOutput.Result(
+                            List.of(problemsPath, rolloutsPath), modelIds, counts);
+                });
+    }
+}
