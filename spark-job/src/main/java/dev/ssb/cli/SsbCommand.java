@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             TeacherLogitsCommand.class,
             DistillCommand.class,
             VerifyCommand.class,
+            EvaluateCommand.class,
         })
 public final class SsbCommand implements Runnable {
 

@@ -118,12 +118,24 @@ public final class SsbProperties {
 
     public static final String EVAL_PROBLEMS = "eval.problems";
     public static final String EVAL_PROBLEMS_DEFAULT = "";
+    public static final String EVAL_LIMIT = "eval.limit";
+    public static final int EVAL_LIMIT_DEFAULT = 0;
     public static final String EVAL_SAMPLES = "eval.samples";
-    public static final int EVAL_SAMPLES_DEFAULT = 1;
+    public static final int EVAL_SAMPLES_DEFAULT = 4;
     public static final String EVAL_TEMPERATURE = "eval.temperature";
-    public static final double EVAL_TEMPERATURE_DEFAULT = 0.0;
+    public static final double EVAL_TEMPERATURE_DEFAULT = 0.8;
+    public static final String EVAL_TOP_K = "eval.top_k";
+    public static final int EVAL_TOP_K_DEFAULT = 50;
+    public static final String EVAL_TOP_P = "eval.top_p";
+    public static final double EVAL_TOP_P_DEFAULT = 1.0;
     public static final String EVAL_MAX_NEW_TOKENS = "eval.max_new_tokens";
     public static final int EVAL_MAX_NEW_TOKENS_DEFAULT = 1024;
+    public static final String EVAL_BATCH_SIZE = "eval.batch_size";
+    public static final int EVAL_BATCH_SIZE_DEFAULT = 16;
+    public static final String EVAL_ADAPTER = "eval.adapter";
+    public static final String EVAL_ADAPTER_DEFAULT = "auto";
+    public static final String EVAL_TAG = "eval.tag";
+    public static final String EVAL_TAG_DEFAULT = "";
 
     private static final Map<String, ConfigKey> KEYS = index(keys());
 
@@ -272,15 +284,25 @@ public final class SsbProperties {
                         1,
                         "steps between progress lines"),
                 string(EVAL_PROBLEMS, EVAL_PROBLEMS_DEFAULT, "held-out problems (Hadoop path)"),
-                integer(EVAL_SAMPLES, EVAL_SAMPLES_DEFAULT, 1, "samples per problem"),
+                integer(EVAL_LIMIT, EVAL_LIMIT_DEFAULT, 0, "evaluate the first N rows; 0 = all"),
+                integer(EVAL_SAMPLES, EVAL_SAMPLES_DEFAULT, 1, "samples n per problem and model"),
                 real(
                         EVAL_TEMPERATURE,
                         EVAL_TEMPERATURE_DEFAULT,
                         0,
                         false,
                         NONE,
-                        "evaluation temperature"),
-                integer(EVAL_MAX_NEW_TOKENS, EVAL_MAX_NEW_TOKENS_DEFAULT, 1, "token budget"));
+                        "evaluation temperature; 0 = greedy"),
+                integer(EVAL_TOP_K, EVAL_TOP_K_DEFAULT, 0, "top-k; 0 = no limit"),
+                real(EVAL_TOP_P, EVAL_TOP_P_DEFAULT, 0, true, 1, "nucleus mass"),
+                integer(EVAL_MAX_NEW_TOKENS, EVAL_MAX_NEW_TOKENS_DEFAULT, 1, "token budget"),
+                integer(EVAL_BATCH_SIZE, EVAL_BATCH_SIZE_DEFAULT, 1, "sequences per batch"),
+                string(
+                        EVAL_ADAPTER,
+                        EVAL_ADAPTER_DEFAULT,
+                        "student PEFT adapter dir; auto = <out>/<run-id>/adapter if present;"
+                                + " none = base only"),
+                string(EVAL_TAG, EVAL_TAG_DEFAULT, "label of the held-out set (eval-<tag>)"));
     }
 
     private static Map<String, ConfigKey> index(List<ConfigKey> keys) {

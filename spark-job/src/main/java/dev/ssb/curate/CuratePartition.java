@@ -106,7 +106,8 @@ final class CuratePartition implements MapPartitionsFunction<Row, Row> {
                             r.getAs("completion"),
                             r.getAs("verdict"),
                             r.getAs("extracted_answer")));
-            modelId = modelId == null ? r.getAs("model_id") : modelId;
+            String rowModel = r.getAs("model_id"); // the smallest id: independent of row order
+            modelId = modelId == null || rowModel.compareTo(modelId) < 0 ? rowModel : modelId;
         }
         AnswerVerifier verifier = ExecutorVerifier.get();
         SplittableRandom random =

@@ -88,6 +88,19 @@ public final class IngestStage {
 
     /** Runs ingest for {@code config} unless its tables are complete (see {@link StageOutput}). */
     public static StageOutput.Outcome run(SparkSession spark, SsbConfig config, boolean force) {
+        return run(spark, config, force, PROBLEMS, REJECTED);
+    }
+
+    /**
+     * Runs ingest of {@code data.problems} into tables with other names (the held-out set of
+     * evaluate goes to {@code eval_problems}, so it never replaces the training problems).
+     */
+    public static StageOutput.Outcome run(
+            SparkSession spark,
+            SsbConfig config,
+            boolean force,
+            String problemsTable,
+            String rejectedTable) {
         String input = config.string(SsbProperties.DATA_PROBLEMS);
         if (input.isBlank()) {
             throw new IllegalArgumentException(
@@ -95,7 +108,8 @@ public final class IngestStage {
         }
         IngestInput.requireExists(spark, input); // before the stage's manifests are dropped
         RunLayout layout = new RunLayout(config.out(), config.runId());
-        StageOutput output = new StageOutput(spark, layout, NAME, List.of(PROBLEMS, REJECTED));
+        StageOutput output =
+                new StageOutput(spark, layout, NAME, List.of(problemsTable, rejectedTable));
         return output.run(
                 config,
                 config.hash(CONFIG_PREFIXES),
@@ -111,9 +125,11 @@ public final class IngestStage {
                                 transform(lines, format, split, config.runId(), config.hash());
                         long inputRows = lines.count();
                         long problems =
-                                out.writeTable(PROBLEMS, partitioned(tables.problems(), config));
+                                out.writeTable(
+                                        problemsTable, partitioned(tables.problems(), config));
                         long rejected =
-                                out.writeTable(REJECTED, tables.rejected().orderBy("file", "line"));
+                                out.writeTable(
+                                        rejectedTable, tables.rejected().orderBy("file", "line"));
                         if (inputRows != problems + rejected) {
                             throw new IllegalStateException(
                                     String.format(
@@ -121,7 +137,7 @@ public final class IngestStage {
                                                     + " rejected",
                                             inputRows, problems, rejected));
                         }
-                        logReasons(spark, layout);
+                        logReasons(spark, layout, rejectedTable);
                         LOG.info(
                                 "Ingested {} as {} ({}): {} input rows, {} problems, {} rejected",
                                 input,
@@ -242,11 +258,11 @@ public final class IngestStage {
                 : problems.orderBy("file", "line");
     }
 
-    private static void logReasons(SparkSession spark, RunLayout layout) {
+    private static void logReasons(SparkSession spark, RunLayout layout, String rejectedTable) {
         Map<String, Long> byKind =
                 spark
                         .read()
-                        .parquet(layout.tablePath(REJECTED).toString())
+                        .parquet(layout.tablePath(rejectedTable).toString())
                         .selectExpr("regexp_extract(reason, '^[^:0-9]*', 0) AS kind")
                         .groupBy("kind")
                         .count()

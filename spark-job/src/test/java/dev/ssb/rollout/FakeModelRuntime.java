@@ -41,6 +41,7 @@ import java.util.stream.Collectors;
  *   <li>Teacher logits rank the reply's own token first at each position ({@code topk_ids[i*k] ==
  *       reply[i]}), then {@code reply[i] + j·7919}, with logits {@code 5 − j/2 + (prompt hash mod
  *       7)/10} and a log-sum-exp that leaves a tail mass of 1/2 outside the top-k.
+ *   <li>With a LoRA adapter set (a "student") every reply answers 7.
  * </ul>
  */
 public final class FakeModelRuntime implements ModelRuntime {
@@ -78,6 +79,7 @@ public final class FakeModelRuntime implements ModelRuntime {
     private static final class FakeModel implements LanguageModel {
         private final String id;
         private final Device device;
+        private LoraAdapter adapter;
 
         FakeModel(String id, Device device) {
             this.id = id;
@@ -158,7 +160,18 @@ public final class FakeModelRuntime implements ModelRuntime {
         @Override
         public List<Generation> generate(List<GenerationRequest> requests, SamplingParams params) {
             GENERATE_CALLS.incrementAndGet();
-            return requests.stream().map(r -> reply(r, params)).toList();
+            return requests.stream()
+                    .map(
+                            r ->
+                                    adapter != null
+                                            ? reply("So the answer is \\boxed{7}.")
+                                            : reply(r, params))
+                    .toList();
+        }
+
+        private static Generation reply(String text) {
+            int[] ids = (text + "\0").codePoints().toArray(); // ends with the end token 0
+            return new Generation(ids, text, FinishReason.STOP);
         }
 
         private static Generation reply(GenerationRequest r, SamplingParams params) {
@@ -223,12 +236,12 @@ public final class FakeModelRuntime implements ModelRuntime {
 
         @Override
         public Optional<LoraAdapter> adapter() {
-            return Optional.empty();
+            return Optional.ofNullable(adapter);
         }
 
         @Override
         public void setAdapter(LoraAdapter adapter) {
-            throw new UnsupportedOperationException("fake model: setAdapter");
+            this.adapter = adapter;
         }
 
         @Override

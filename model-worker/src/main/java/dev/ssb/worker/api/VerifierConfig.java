@@ -13,18 +13,23 @@ import java.time.Duration;
  * @param answerIsPhrase also extract "the answer is X" when there is no box and no {@code ####}
  * @param maxInputChars only the last this-many characters of a completion are searched
  * @param maxAnswerChars longer extracted answers are not parsed (verdict WRONG)
+ * @param symjaWorkers threads running the algebra engine (each warmed up once, ~0.5 s); callers
+ *     beyond this number wait, and the wait counts against {@code timeout}
  */
 public record VerifierConfig(
         Duration timeout,
         double relativeTolerance,
         boolean answerIsPhrase,
         int maxInputChars,
-        int maxAnswerChars) {
+        int maxAnswerChars,
+        int symjaWorkers) {
 
     public static final Duration TIMEOUT_DEFAULT = Duration.ofMillis(100);
     public static final double RELATIVE_TOLERANCE_DEFAULT = 1e-6;
     public static final int MAX_INPUT_CHARS_DEFAULT = 1 << 20;
     public static final int MAX_ANSWER_CHARS_DEFAULT = 1000;
+    public static final int SYMJA_WORKERS_DEFAULT =
+            Math.max(2, Runtime.getRuntime().availableProcessors());
 
     public VerifierConfig {
         requireNonNull(timeout, "timeout is null");
@@ -47,6 +52,10 @@ public record VerifierConfig(
                             + maxInputChars
                             + "])");
         }
+        if (symjaWorkers <= 0) {
+            throw new IllegalArgumentException(
+                    "Invalid symja workers: " + symjaWorkers + " (must be > 0)");
+        }
     }
 
     /** 100 ms per check, relative tolerance 1e-6, no "the answer is" extraction. */
@@ -56,19 +65,32 @@ public record VerifierConfig(
                 RELATIVE_TOLERANCE_DEFAULT,
                 false,
                 MAX_INPUT_CHARS_DEFAULT,
-                MAX_ANSWER_CHARS_DEFAULT);
+                MAX_ANSWER_CHARS_DEFAULT,
+                SYMJA_WORKERS_DEFAULT);
     }
 
     public VerifierConfig withTimeout(Duration value) {
         return new VerifierConfig(
-                value, relativeTolerance, answerIsPhrase, maxInputChars, maxAnswerChars);
+                value,
+                relativeTolerance,
+                answerIsPhrase,
+                maxInputChars,
+                maxAnswerChars,
+                symjaWorkers);
     }
 
     public VerifierConfig withRelativeTolerance(double value) {
-        return new VerifierConfig(timeout, value, answerIsPhrase, maxInputChars, maxAnswerChars);
+        return new VerifierConfig(
+                timeout, value, answerIsPhrase, maxInputChars, maxAnswerChars, symjaWorkers);
     }
 
     public VerifierConfig withAnswerIsPhrase(boolean value) {
-        return new VerifierConfig(timeout, relativeTolerance, value, maxInputChars, maxAnswerChars);
+        return new VerifierConfig(
+                timeout, relativeTolerance, value, maxInputChars, maxAnswerChars, symjaWorkers);
+    }
+
+    public VerifierConfig withSymjaWorkers(int value) {
+        return new VerifierConfig(
+                timeout, relativeTolerance, answerIsPhrase, maxInputChars, maxAnswerChars, value);
     }
 }

@@ -93,7 +93,9 @@ final class AnswerParser {
                 return new Seq(s.charAt(0), s.charAt(s.length() - 1), elements);
             }
         }
-        List<String> commas = Braces.splitTopLevel(s, ",");
+        // "x = 1 or x = 2" (words survive normalisation as plain text)
+        String listed = s.replace(" or ", ",").replace(" and ", ",");
+        List<String> commas = Braces.splitTopLevel(listed, ",");
         if (commas.size() > 1) {
             return unordered(commas, true, nesting);
         }

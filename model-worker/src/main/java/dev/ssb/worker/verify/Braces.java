@@ -1,5 +1,8 @@
 package dev.ssb.worker.verify;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Bracket matching that ignores escaped characters such as {@code \{}. */
 final class Braces {
 
@@ -61,8 +64,8 @@ final class Braces {
     }
 
     /** Splits at {@code sep} occurring at bracket depth 0 (relative to the string itself). */
-    static java.util.List<String> splitTopLevel(String s, String sep) {
-        java.util.List<String> parts = new java.util.ArrayList<>();
+    static List<String> splitTopLevel(String s, String sep) {
+        List<String> parts = new ArrayList<>();
         int depth = 0;
         int start = 0;
         for (int j = 0; j < s.length(); j++) {

@@ -6,6 +6,7 @@ import dev.ssb.worker.verify.Answer.Matrix;
 import dev.ssb.worker.verify.Answer.Seq;
 import dev.ssb.worker.verify.Answer.Text;
 import dev.ssb.worker.verify.Answer.Unordered;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -92,7 +93,7 @@ final class Equivalence {
     /** A column vector written as a tuple {@code (1, 2)} equals the same pmatrix column. */
     private Outcome columnVector(Matrix m, List<Answer> tuple, long deadline)
             throws TimeoutException {
-        List<Answer> column = new java.util.ArrayList<>();
+        List<Answer> column = new ArrayList<>();
         for (List<Answer> row : m.rows()) {
             if (row.size() != 1) {
                 return Outcome.no("a matrix is not a tuple");

@@ -13,8 +13,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Recursive-descent parser of one normalised LaTeX leaf expression (no tuples or sets) into an
@@ -22,78 +20,10 @@ import java.util.Set;
  * subscripts ({@code 52_8}), {@code \sqrt[n]{x}}, trig/log functions. Unknown commands fail: an
  * expression is parsed completely or not at all.
  */
-final class LatexParser {
-
-    /** Thrown when the input is not an expression this parser understands. */
-    static final class ParseException extends Exception {
-        ParseException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    static final int MAX_DEPTH = 100;
-
-    private static final Map<String, String> FUNCTIONS =
-            Map.ofEntries(
-                    Map.entry("sin", "Sin"),
-                    Map.entry("cos", "Cos"),
-                    Map.entry("tan", "Tan"),
-                    Map.entry("cot", "Cot"),
-                    Map.entry("sec", "Sec"),
-                    Map.entry("csc", "Csc"),
-                    Map.entry("arcsin", "ArcSin"),
-                    Map.entry("arccos", "ArcCos"),
-                    Map.entry("arctan", "ArcTan"),
-                    Map.entry("sinh", "Sinh"),
-                    Map.entry("cosh", "Cosh"),
-                    Map.entry("tanh", "Tanh"),
-                    Map.entry("ln", "Log"),
-                    Map.entry("log", "Log"),
-                    Map.entry("exp", "Exp"));
-    private static final Set<String> GREEK =
-            Set.of(
-                    "alpha",
-                    "beta",
-                    "gamma",
-                    "delta",
-                    "epsilon",
-                    "varepsilon",
-                    "zeta",
-                    "eta",
-                    "theta",
-                    "vartheta",
-                    "iota",
-                    "kappa",
-                    "lambda",
-                    "mu",
-                    "nu",
-                    "xi",
-                    "rho",
-                    "sigma",
-                    "tau",
-                    "upsilon",
-                    "phi",
-                    "varphi",
-                    "chi",
-                    "psi",
-                    "omega",
-                    "Gamma",
-                    "Delta",
-                    "Theta",
-                    "Lambda",
-                    "Xi",
-                    "Sigma",
-                    "Phi",
-                    "Psi",
-                    "Omega");
-    private static final Set<String> BINARY = Set.of("cdot", "times", "div", "pm", "mp");
-
-    private final String s;
-    private int pos;
-    private int depth;
+final class LatexParser extends LatexCursor {
 
     private LatexParser(String s) {
-        this.s = s;
+        super(s);
     }
 
     static Expr parse(String latex) throws ParseException {
@@ -467,79 +397,5 @@ final class LatexParser {
         skip();
         expect('}');
         return e;
-    }
-
-    private boolean startsPrimary() {
-        skip();
-        char c = peek();
-        if (Character.isDigit(c) || isAsciiLetter(c) || c == '(' || c == '{') {
-            return true;
-        }
-        if (c == '.' && Character.isDigit(peekAt(pos + 1))) {
-            return true;
-        }
-        if (c == '\\') {
-            int end = pos + 1;
-            while (end < s.length() && isAsciiLetter(s.charAt(end))) {
-                end++;
-            }
-            String name = s.substring(pos + 1, end);
-            return !name.isEmpty() && !BINARY.contains(name);
-        }
-        return false;
-    }
-
-    private boolean startsWithDigit() {
-        skip();
-        return Character.isDigit(peek());
-    }
-
-    private boolean eatCommand(String name) {
-        if (s.startsWith("\\" + name, pos)) {
-            int end = pos + 1 + name.length();
-            if (end >= s.length() || !isAsciiLetter(s.charAt(end))) {
-                pos = end;
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void enter() throws ParseException {
-        if (++depth > MAX_DEPTH) {
-            throw new ParseException("Nesting deeper than " + MAX_DEPTH);
-        }
-    }
-
-    private void expect(char c) throws ParseException {
-        if (!eat(c)) {
-            throw new ParseException("Expected '" + c + "' at " + pos);
-        }
-    }
-
-    private boolean eat(char c) {
-        if (peek() == c) {
-            pos++;
-            return true;
-        }
-        return false;
-    }
-
-    private void skip() {
-        while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
-            pos++;
-        }
-    }
-
-    private char peek() {
-        return peekAt(pos);
-    }
-
-    private char peekAt(int i) {
-        return i < s.length() ? s.charAt(i) : 0;
-    }
-
-    private static boolean isAsciiLetter(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 }

@@ -24,9 +24,29 @@ final class MathVerifier implements AnswerVerifier {
         this.extractor =
                 new AnswerExtractor(
                         config.maxInputChars(), config.maxAnswerChars(), config.answerIsPhrase());
-        this.symja = new SymjaEngine();
+        this.symja = new SymjaEngine(config.symjaWorkers());
         this.equivalence = new Equivalence(symja, config.relativeTolerance());
-        SymjaEngine.initialize();
+        warmUp();
+    }
+
+    /**
+     * Loads and initialises every class on the checking path (regexes, parsers) so that the first
+     * real check does not spend its time bound on class loading.
+     */
+    private void warmUp() {
+        String[][] pairs = {
+            {"\\boxed{\\dfrac{1}{2}}", "0.5"},
+            {"#### 8,000", "8000"},
+            {"\\boxed{3\\sqrt{2}}", "3"},
+            {"\\boxed{\\left(1, \\frac{\\pi}{2}\\right]}", "(1,\\pi/2]"},
+            {"\\boxed{\\{1 \\pm \\sqrt{5}, -2\\}}", "-2, 1+\\sqrt5, 1-\\sqrt5"},
+            {"\\boxed{\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}}", "(1,2)"},
+            {"\\boxed{\\text{(C)}}", "\\text{east}"},
+            {"\\boxed{x = 2k+2}", "2(k+1)"},
+        };
+        for (String[] p : pairs) {
+            verify(p[0], false, p[1]);
+        }
     }
 
     @Override

@@ -33,7 +33,7 @@ final class Normalizer {
     /** {@code 5 \text{ apples}}, {@code 16\mbox{ cm}^2}: words after a quantity are its unit. */
     private static final Pattern TEXT_AFTER_NUMBER =
             Pattern.compile(
-                    "(?<=[0-9})])\\s*\\\\(?:text|mbox|mathrm|textrm)\\s*\\{\\s*[A-Za-z][A-Za-z .]*\\}"
+                    "(?<=[0-9})])\\s*\\\\(?:text|mbox|mathrm|textrm)\\s*\\{\\s*(?!(?:or|and)\\s*\\})[A-Za-z][A-Za-z .]*\\}"
                             + "(?:\\s*\\^\\s*\\{?\\s*[23]\\s*\\}?)?");
 
     private static final Pattern LEFT_RIGHT =

@@ -4,11 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ssb.worker.api.GenerationRequest;
+import dev.ssb.worker.api.GradientResult;
+import dev.ssb.worker.api.KdExample;
+import dev.ssb.worker.api.LoraAdapter;
+import dev.ssb.worker.api.LoraConfig;
+import dev.ssb.worker.api.LossConfig;
 import dev.ssb.worker.api.ModelConfig;
 import dev.ssb.worker.api.SamplingParams;
+import dev.ssb.worker.api.TeacherLogits;
 import dev.ssb.worker.api.TeacherLogitsRequest;
+import dev.ssb.worker.distill.KdGradients;
 import dev.ssb.worker.generate.Generator;
 import dev.ssb.worker.model.KvCache;
+import dev.ssb.worker.model.LoraLayers;
 import dev.ssb.worker.model.TinyModels;
 import dev.ssb.worker.model.Transformer;
 import java.lang.management.ManagementFactory;
@@ -27,10 +35,11 @@ import java.util.Set;
  * products ({@code 4 · context · hidden} per layer and token) are not counted, so the figures
  * slightly understate the work done.
  *
- * <p>Run: {@code mvn -q -B -o -pl model-worker test-compile} then {@code java -Dai.djl.offline=true
- * -Dai.djl.pytorch.num_threads=2 -cp
- * model-worker/target/classes:model-worker/target/test-classes:$(cat cp.txt)
- * dev.ssb.worker.runtime.RuntimeBenchmark}.
+ * <p>KD training (LoRA r=16 on all seven projections, base frozen) is counted as {@code 4 · P ·
+ * tokens}: the forward pass and the activation gradients through the frozen weights; the LoRA
+ * parameters' own FLOPs are negligible.
+ *
+ * <p>Run: {@code ./ssb bench runtime}.
  */
 public final class RuntimeBenchmark {
     private static final int PROMPT = 16;
@@ -69,7 +78,9 @@ public final class RuntimeBenchmark {
                         "decode batch %2d: %8.0f tokens/s  %6.2f GFLOP/s  (%.1fx batch" + " 1)%n",
                         batch, tps, gflops(flopParams, tps), tps / base);
             }
-            teacher(model, flopParams);
+            List<TeacherLogitsRequest> requests = teacherRequests();
+            teacher(model, requests, flopParams);
+            kdTraining(model, requests, flopParams);
         }
         System.out.printf("matmul 1024^3 float32 (after): %.1f GFLOP/s%n", matmulGflops());
     }
@@ -146,7 +157,7 @@ public final class RuntimeBenchmark {
         return best;
     }
 
-    private static void teacher(Transformer model, long flopParams) {
+    private static List<TeacherLogitsRequest> teacherRequests() {
         List<TeacherLogitsRequest> requests = new ArrayList<>();
         Random random = new Random(3);
         for (int i = 0; i < 8; i++) {
@@ -155,6 +166,50 @@ public final class RuntimeBenchmark {
                             random.ints(64, 0, 1000).toArray(),
                             random.ints(192, 0, 1000).toArray()));
         }
+        return requests;
+    }
+
+    /** KD gradient tokens/s on the teacher logits of the same requests (batch of 8 examples). */
+    private static void kdTraining(
+            Transformer model, List<TeacherLogitsRequest> requests, long flopParams) {
+        TeacherScorer scorer = new TeacherScorer(model, model.config().vocabSize(), 16_384);
+        List<TeacherLogits> teacher = scorer.score(requests, 20, 2f);
+        List<KdExample> batch = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            batch.add(
+                    new KdExample(
+                            requests.get(i).promptIds(),
+                            requests.get(i).replyIds(),
+                            teacher.get(i)));
+        }
+        LoraAdapter adapter =
+                LoraAdapter.initialize(
+                        new LoraConfig(16, 32f, LoraConfig.ALL_MODULES), model.config(), 7);
+        try (LoraLayers lora =
+                LoraLayers.fromAdapter(
+                        adapter,
+                        model.config(),
+                        model.manager(),
+                        ai.djl.ndarray.types.DataType.FLOAT32)) {
+            model.setLora(lora);
+            int vocab = model.config().vocabSize();
+            GradientResult warm = KdGradients.compute(model, batch, LossConfig.paper(), vocab);
+            double best = 0;
+            for (int rep = 0; rep < 3; rep++) {
+                long start = System.nanoTime();
+                KdGradients.compute(model, batch, LossConfig.paper(), vocab);
+                best = Math.max(best, warm.tokens() / ((System.nanoTime() - start) / 1e9));
+            }
+            System.out.printf(
+                    "KD training 8 x (64 + 192), LoRA r=16, top-20: %8.0f reply tokens/s"
+                            + "  %6.2f GFLOP/s (4·P per forward token)%n",
+                    best, 2 * gflops(flopParams, best * 256.0 / 192));
+            model.setLora(null);
+        }
+    }
+
+    private static void teacher(
+            Transformer model, List<TeacherLogitsRequest> requests, long flopParams) {
         TeacherScorer scorer = new TeacherScorer(model, model.config().vocabSize(), 16_384);
         scorer.score(requests, 20, 2f);
         double best = 0;

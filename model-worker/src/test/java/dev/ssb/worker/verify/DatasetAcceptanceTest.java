@@ -82,6 +82,30 @@ class DatasetAcceptanceTest {
     }
 
     @Test
+    void everyMath500AnswerParsesDownToLeafExpressions() {
+        // so that equivalence is decided by algebra, not by string identity
+        List<String> unparsed = new ArrayList<>();
+        for (JsonNode row : Datasets.read("math500_test.jsonl")) {
+            String answer = row.get("answer").asText();
+            Normalizer.Normalized n = Normalizer.normalize(answer);
+            collectUnparsed(AnswerParser.parse(n.text(), n.wasText()), answer, unparsed);
+        }
+        assertThat(unparsed).isEmpty();
+    }
+
+    private static void collectUnparsed(Answer a, String gold, List<String> out) {
+        if (a instanceof Answer.Leaf l && l.expr() == null) {
+            out.add(gold + ": " + l.error());
+        } else if (a instanceof Answer.Seq s) {
+            s.elements().forEach(e -> collectUnparsed(e, gold, out));
+        } else if (a instanceof Answer.Unordered u) {
+            u.elements().forEach(e -> collectUnparsed(e, gold, out));
+        } else if (a instanceof Answer.Matrix m) {
+            m.rows().forEach(r -> r.forEach(e -> collectUnparsed(e, gold, out)));
+        }
+    }
+
+    @Test
     void allAime24AnswersVerify() {
         List<JsonNode> rows = Datasets.read("aime24_test.jsonl");
         assertThat(rows).hasSize(30);

@@ -17,9 +17,10 @@ import java.util.concurrent.Future;
  * field), with 1 and 2 calling threads, default config. Run from the repository root:
  *
  * <pre>
- * mvn -q -B -o -pl model-worker test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt
- * java -Dssb.shared.dir=../shared -cp model-worker/target/test-classes:model-worker/target/classes:$(cat model-worker/cp.txt) \
- *     dev.ssb.worker.verify.VerifierBenchmark [seconds-per-run]
+ * mvn -q -B -o -pl model-worker test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -Dssb.shared.dir=../shared -Dlog4j2.configurationFile=conf/log4j2.xml \
+ *     -cp model-worker/target/test-classes:model-worker/target/classes:$(cat model-worker/target/cp.txt) \
+ *     dev.ssb.worker.verify.VerifierBenchmark [seconds-per-run, default 5]
  * </pre>
  *
  * A second table compares each answer with a perturbed variant (symbolic work on every pair).
@@ -58,6 +59,8 @@ public final class VerifierBenchmark {
                 }
             }
         }
+        // Symja leaves a non-daemon thread alive for about a minute after its first use
+        System.exit(0);
     }
 
     private record Result(long checks, Map<Verdict, Long> verdicts) {}
