@@ -36,9 +36,7 @@ class DistillBenchmark {
     void stepTimeAgainstBareGradients() {
         assumeTrue(Boolean.getBoolean("ssb.bench"), "benchmark: run with -Dssb.bench=true");
         SparkSession spark = SharedSpark.session();
-        Path model =
-                TinyTeacherRun.writeCheckpoint(
-                        tmp.resolve("bench-qwen"), TinyTeacherRun.modelConfig(128, 4));
+        Path model = TinyTeacherRun.writeCheckpoint(tmp.resolve("bench-qwen"), 128, 4);
         SsbConfig base =
                 TinyTeacherRun.config(tmp.resolve("runs"), "w1", model)
                         .with(SsbProperties.DISTILL_LORA_RANK, 16)

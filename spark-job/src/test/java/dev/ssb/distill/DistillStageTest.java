@@ -215,7 +215,7 @@ class DistillStageTest {
         assertThat(m.count("examples")).isEqualTo(EXAMPLES);
         assertThat(m.count("tokens")).isEqualTo(3 * replyTokens);
         assertThat(m.count("resumed_from_step")).isZero();
-        assertThat(m.modelId()).isEqualTo("tiny-qwen");
+        assertThat(m.modelId()).isEqualTo(checkpoint.getFileName().toString());
         assertThat(DistillStage.run(spark, config, false, false).skipped()).isTrue();
     }
 

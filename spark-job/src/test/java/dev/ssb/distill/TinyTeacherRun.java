@@ -2,32 +2,22 @@ package dev.ssb.distill;
 
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
+import dev.ssb.fixtures.RandomCheckpoints;
 import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.spark.ExecutorModels;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
 import dev.ssb.worker.api.ChatMessage;
 import dev.ssb.worker.api.Device;
-import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.LanguageModel;
-import dev.ssb.worker.api.ModelConfig;
 import dev.ssb.worker.api.TeacherLogits;
 import dev.ssb.worker.api.TeacherLogitsRequest;
-import dev.ssb.worker.io.CheckpointWriter;
-import dev.ssb.worker.io.Dtype;
-import dev.ssb.worker.io.ExpectedWeights;
-import dev.ssb.worker.io.TensorSource;
 import dev.ssb.worker.toy.ToyTokenizerFiles;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -44,81 +34,13 @@ final class TinyTeacherRun {
 
     private TinyTeacherRun() {}
 
-    static ModelConfig modelConfig() {
-        return modelConfig(32, 2);
-    }
-
-    /** A qwen2 config over the toy vocabulary: 4 query heads, 2 KV heads. */
-    static ModelConfig modelConfig(int hidden, int layers) {
-        List<String> vocab = ToyTokenizerFiles.vocabulary();
-        return new ModelConfig(
-                "qwen2",
-                hidden,
-                2 * hidden,
-                layers,
-                4,
-                2,
-                hidden / 4,
-                10_000.0,
-                1e-6,
-                vocab.size(),
-                true,
-                true,
-                512,
-                -1,
-                List.of(vocab.indexOf(ToyTokenizerFiles.IM_END)));
-    }
-
-    /** Writes the checkpoint folder {@code dir} (config, F32 weights, toy tokenizer). */
+    /** A random Qwen2-shaped checkpoint over the toy tokenizer (hidden 32, 2 layers). */
     static Path writeCheckpoint(Path dir) {
-        return writeCheckpoint(dir, modelConfig());
+        return writeCheckpoint(dir, 32, 2);
     }
 
-    static Path writeCheckpoint(Path dir, ModelConfig config) {
-        Path tokenizer = dir.resolveSibling(dir.getFileName() + "-tokenizer");
-        ToyTokenizerFiles.write(tokenizer);
-        SplittableRandom rnd = new SplittableRandom(42);
-        Map<String, HostTensor> weights = new TreeMap<>();
-        ExpectedWeights.forConfig(config)
-                .shapes()
-                .forEach(
-                        (name, shape) -> {
-                            HostTensor t = HostTensor.zeros(shape);
-                            boolean norm = name.endsWith("norm.weight");
-                            for (int i = 0; i < t.size(); i++) {
-                                t.data()[i] = norm ? 1f : (float) (0.3 * rnd.nextGaussian());
-                            }
-                            weights.put(name, t);
-                        });
-        CheckpointWriter.write(
-                dir, config, source(weights), CheckpointWriter.Options.of(Dtype.F32, tokenizer));
-        return dir;
-    }
-
-    private static TensorSource source(Map<String, HostTensor> weights) {
-        return new TensorSource() {
-            @Override
-            public Set<String> names() {
-                return weights.keySet();
-            }
-
-            @Override
-            public long[] shape(String name) {
-                return weights.get(name).shape().clone();
-            }
-
-            @Override
-            public ByteBuffer readFloat32(String name) {
-                float[] data = weights.get(name).data();
-                ByteBuffer out =
-                        ByteBuffer.allocateDirect(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
-                out.asFloatBuffer().put(data);
-                return out;
-            }
-
-            @Override
-            public void close() {}
-        };
+    static Path writeCheckpoint(Path dir, int hidden, int layers) {
+        return RandomCheckpoints.toy(dir, hidden, 2 * hidden, layers, 4, 42);
     }
 
     /** A run configuration with a tiny adapter and a short, fast schedule. */
