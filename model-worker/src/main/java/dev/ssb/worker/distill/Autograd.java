@@ -1,0 +1,51 @@
+package dev.ssb.worker.distill;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.GradientCollector;
+import java.util.Collection;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Serializes autograd in this JVM: DJL's PyTorch engine allows only one open {@link
+ * GradientCollector} per process (a static flag), so two Spark tasks training on one executor must
+ * take turns.
+ */
+final class Autograd {
+
+    private static final ReentrantLock LOCK = new ReentrantLock();
+
+    private Autograd() {}
+
+    /**
+     * Runs {@code loss} with a gradient collector open and back-propagates its result; gradients of
+     * {@code params} are zeroed first so they hold this call's gradient only.
+     *
+     * @param loss builds the scalar to differentiate; runs under the lock with grad mode on
+     * @return the scalar that was back-propagated
+     */
+    static NDArray backward(Collection<NDArray> params, Supplier<NDArray> loss) {
+        LOCK.lock();
+        try {
+            for (NDArray p : params) {
+                p.setRequiresGradient(true);
+                zeroGradient(p);
+            }
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray value = loss.get();
+                collector.backward(value);
+                return value;
+            }
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** Sets the accumulated gradient of {@code p} to zero (PyTorch adds into {@code .grad}). */
+    static void zeroGradient(NDArray p) {
+        try (NDArray g = p.getGradient()) {
+            g.subi(g);
+        }
+    }
+}

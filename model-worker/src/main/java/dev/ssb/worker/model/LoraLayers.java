@@ -1,0 +1,145 @@
+package dev.ssb.worker.model;
+
+import static java.util.Objects.requireNonNull;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.ssb.worker.api.HostTensor;
+import dev.ssb.worker.api.LoraAdapter;
+import dev.ssb.worker.api.LoraConfig;
+import dev.ssb.worker.api.ModelConfig;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * LoRA weights on the device, keyed by PEFT names: per target module {@code lora_A} {@code [r, in]}
+ * and {@code lora_B} {@code [out, r]}, applied as {@code y = x·Wᵀ + b + (alpha/r)·(x·Aᵀ)·Bᵀ}.
+ *
+ * <p>The NDArrays are exposed so that training code can call {@code setRequiresGradient(true)} on
+ * them and read their gradients after a backward pass through {@link Transformer#forward}.
+ */
+public final class LoraLayers implements AutoCloseable {
+    private final LoraConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> tensors;
+
+    private LoraLayers(LoraConfig config, NDManager manager, Map<String, NDArray> tensors) {
+        this.config = config;
+        this.manager = manager;
+        this.tensors = Collections.unmodifiableMap(tensors);
+    }
+
+    /** The PEFT key of one LoRA matrix, e.g. {@code ...layers.0.self_attn.q_proj.lora_A.weight}. */
+    public static String key(int layer, String module, char ab) {
+        return "base_model.model.model.layers."
+                + layer
+                + "."
+                + WeightNames.block(module)
+                + "."
+                + module
+                + ".lora_"
+                + ab
+                + ".weight";
+    }
+
+    /**
+     * Copies {@code adapter} onto the device of {@code parent}, checking that it has exactly the
+     * keys and shapes {@code model} needs.
+     *
+     * @throws IllegalArgumentException naming the missing, unexpected or misshapen key
+     */
+    public static LoraLayers fromAdapter(
+            LoraAdapter adapter, ModelConfig model, NDManager parent, DataType dtype) {
+        requireNonNull(adapter, "adapter is null");
+        LoraConfig cfg = adapter.config();
+        Map<String, long[]> expected = new LinkedHashMap<>();
+        for (int i = 0; i < model.numHiddenLayers(); i++) {
+            for (String m : cfg.targetModules()) {
+                long[] w = WeightNames.projectionShape(model, m);
+                expected.put(key(i, m, 'A'), new long[] {cfg.rank(), w[1]});
+                expected.put(key(i, m, 'B'), new long[] {w[0], cfg.rank()});
+            }
+        }
+        for (String name : adapter.tensors().keySet()) {
+            if (!expected.containsKey(name)) {
+                throw new IllegalArgumentException("Invalid LoRA adapter: unexpected key " + name);
+            }
+        }
+        NDManager manager = parent.newSubManager();
+        try {
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : expected.entrySet()) {
+                HostTensor t = adapter.tensors().get(e.getKey());
+                if (t == null) {
+                    throw new IllegalArgumentException(
+                            "Invalid LoRA adapter: missing key " + e.getKey());
+                }
+                if (!Arrays.equals(t.shape(), e.getValue())) {
+                    throw new IllegalArgumentException(
+                            String.format(
+                                    "Invalid LoRA adapter: %s has shape %s, expected %s",
+                                    e.getKey(),
+                                    Arrays.toString(t.shape()),
+                                    Arrays.toString(e.getValue())));
+                }
+                NDArray a = manager.create(t.data(), new Shape(t.shape()));
+                if (dtype != DataType.FLOAT32) {
+                    a = a.toType(dtype, false);
+                }
+                a.setName(e.getKey());
+                tensors.put(e.getKey(), a);
+            }
+            return new LoraLayers(cfg, manager, tensors);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public LoraConfig config() {
+        return config;
+    }
+
+    /** {@code alpha / r}. */
+    public float scale() {
+        return config.scale();
+    }
+
+    /** All A and B matrices by PEFT key (unmodifiable map of live device arrays). */
+    public Map<String, NDArray> parameters() {
+        return tensors;
+    }
+
+    /** A {@code [r, in]} of a module, or null when the module is not a target. */
+    NDArray a(int layer, String module) {
+        return tensors.get(key(layer, module, 'A'));
+    }
+
+    /** B {@code [out, r]} of a module, or null when the module is not a target. */
+    NDArray b(int layer, String module) {
+        return tensors.get(key(layer, module, 'B'));
+    }
+
+    /** Copies the current values back to JVM memory (float32). */
+    public LoraAdapter toAdapter() {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            NDArray a = e.getValue();
+            float[] data =
+                    a.getDataType() == DataType.FLOAT32
+                            ? a.toFloatArray()
+                            : a.toType(DataType.FLOAT32, false).toFloatArray();
+            out.put(e.getKey(), new HostTensor(a.getShape().getShape(), data));
+        }
+        return new LoraAdapter(config, out);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.ssb.worker.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ssb.worker.api.Device;
+import dev.ssb.worker.api.LanguageModel;
+import dev.ssb.worker.api.ModelRuntime;
+import dev.ssb.worker.api.ModelWorker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** The {@link ModelRuntime} service: Hugging Face directories and the embedded toy model. */
+public final class PtModelRuntime implements ModelRuntime {
+    /** Classpath folder of the embedded model (written by the toy recipe). */
+    static final String EMBEDDED_FOLDER = "dev/ssb/worker/toy/model/";
+
+    private static final List<String> EMBEDDED_FILES =
+            List.of(
+                    "config.json",
+                    "generation_config.json",
+                    "model.safetensors",
+                    "tokenizer.json",
+                    "tokenizer_config.json",
+                    "chat_template.jinja",
+                    "special_tokens_map.json");
+
+    @Override
+    public LanguageModel load(String checkpoint, Device device) {
+        requireNonNull(checkpoint, "checkpoint is null");
+        requireNonNull(device, "device is null");
+        if (checkpoint.equals(ModelWorker.EMBEDDED)) {
+            return PtLanguageModel.open(extractEmbedded(), checkpoint, device);
+        }
+        Path dir = Path.of(checkpoint);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(
+                    "Cannot load checkpoint " + checkpoint + ": not a directory");
+        }
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        return PtLanguageModel.open(dir, name == null ? checkpoint : name.toString(), device);
+    }
+
+    /**
+     * Safetensors are memory-mapped, so the classpath copy goes to a temporary directory once per
+     * load (deleted on exit).
+     */
+    private static Path extractEmbedded() {
+        ClassLoader loader = PtModelRuntime.class.getClassLoader();
+        if (loader.getResource(EMBEDDED_FOLDER + "config.json") == null) {
+            throw new IllegalArgumentException(
+                    "Cannot load checkpoint "
+                            + ModelWorker.EMBEDDED
+                            + ": classpath:"
+                            + EMBEDDED_FOLDER
+                            + " is missing (config.json not found)");
+        }
+        try {
+            Path dir = Files.createTempDirectory("ssb-embedded-");
+            dir.toFile().deleteOnExit();
+            for (String file : EMBEDDED_FILES) {
+                try (InputStream in = loader.getResourceAsStream(EMBEDDED_FOLDER + file)) {
+                    if (in != null) {
+                        Path target = dir.resolve(file);
+                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                        target.toFile().deleteOnExit();
+                    }
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot extract the embedded model", e);
+        }
+    }
+}

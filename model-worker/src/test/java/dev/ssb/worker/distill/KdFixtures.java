@@ -1,0 +1,111 @@
+package dev.ssb.worker.distill;
+
+import ai.djl.ndarray.types.DataType;
+import dev.ssb.worker.api.HostTensor;
+import dev.ssb.worker.api.KdExample;
+import dev.ssb.worker.api.LoraAdapter;
+import dev.ssb.worker.api.LoraConfig;
+import dev.ssb.worker.api.ModelConfig;
+import dev.ssb.worker.api.TeacherLogits;
+import dev.ssb.worker.model.LoraLayers;
+import dev.ssb.worker.model.Transformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/** Random LoRA adapters and distillation batches for tiny models. */
+final class KdFixtures {
+
+    private KdFixtures() {}
+
+    static long[] projection(ModelConfig c, String module) {
+        long h = c.hiddenSize();
+        long q = (long) c.numAttentionHeads() * c.headDim();
+        long kv = (long) c.numKeyValueHeads() * c.headDim();
+        long inter = c.intermediateSize();
+        return switch (module) {
+            case "q_proj" -> new long[] {q, h};
+            case "k_proj", "v_proj" -> new long[] {kv, h};
+            case "o_proj" -> new long[] {h, q};
+            case "gate_proj", "up_proj" -> new long[] {inter, h};
+            default -> new long[] {h, inter};
+        };
+    }
+
+    /** A random, B random with standard deviation {@code bStd} (0 gives the PEFT init). */
+    static LoraAdapter adapter(ModelConfig c, LoraConfig lora, double bStd, long seed) {
+        Random random = new Random(seed);
+        Map<String, HostTensor> tensors = new TreeMap<>();
+        for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
+            for (String m : lora.targetModules()) {
+                long[] w = projection(c, m);
+                tensors.put(
+                        LoraLayers.key(layer, m, 'A'),
+                        random(new long[] {lora.rank(), w[1]}, 0.3, random));
+                tensors.put(
+                        LoraLayers.key(layer, m, 'B'),
+                        random(new long[] {w[0], lora.rank()}, bStd, random));
+            }
+        }
+        return new LoraAdapter(lora, tensors);
+    }
+
+    static HostTensor random(long[] shape, double std, Random random) {
+        HostTensor t = HostTensor.zeros(shape);
+        for (int i = 0; i < t.size(); i++) {
+            t.data()[i] = (float) (std * random.nextGaussian());
+        }
+        return t;
+    }
+
+    static void apply(Transformer model, LoraAdapter adapter) {
+        LoraLayers old = model.lora();
+        model.setLora(
+                LoraLayers.fromAdapter(adapter, model.config(), model.manager(), DataType.FLOAT32));
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /**
+     * Examples with random prompts and replies below {@code valid}, and a teacher whose stored
+     * top-k comes from random full-vocabulary logits (exact lse, as the teacher stage stores it).
+     */
+    static List<KdExample> examples(int count, int valid, int k, float t, long seed) {
+        Random random = new Random(seed);
+        List<KdExample> out = new ArrayList<>();
+        for (int e = 0; e < count; e++) {
+            int[] prompt = ids(2 + random.nextInt(5), valid, random);
+            int[] reply = ids(1 + random.nextInt(6), valid, random);
+            int[] topkIds = new int[reply.length * k];
+            float[] topkLogits = new float[reply.length * k];
+            float[] lse = new float[reply.length];
+            for (int j = 0; j < reply.length; j++) {
+                float[] full = new float[valid];
+                for (int v = 0; v < valid; v++) {
+                    full[v] = (float) (2 * random.nextGaussian());
+                }
+                int[] top = KdReference.topk(full, valid, k);
+                for (int i = 0; i < k; i++) {
+                    topkIds[j * k + i] = top[i];
+                    topkLogits[j * k + i] = full[top[i]];
+                }
+                lse[j] = (float) KdReference.logSumExp(full, valid, t);
+            }
+            out.add(
+                    new KdExample(
+                            prompt, reply, new TeacherLogits(k, t, topkIds, topkLogits, lse)));
+        }
+        return out;
+    }
+
+    private static int[] ids(int n, int valid, Random random) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = random.nextInt(valid);
+        }
+        return out;
+    }
+}

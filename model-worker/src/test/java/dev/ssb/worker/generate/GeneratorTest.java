@@ -1,0 +1,159 @@
+package dev.ssb.worker.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.ssb.worker.api.FinishReason;
+import dev.ssb.worker.api.GenerationRequest;
+import dev.ssb.worker.api.ModelConfig;
+import dev.ssb.worker.api.SamplingParams;
+import dev.ssb.worker.model.TinyModels;
+import dev.ssb.worker.model.Transformer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class GeneratorTest {
+    private static final int STOP = 2;
+    private static Transformer model;
+
+    @BeforeAll
+    static void load() {
+        ModelConfig config = TinyModels.llama();
+        model = TinyModels.load(config, TinyModels.randomWeights(config, 21));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    private static List<GenerationRequest> requests() {
+        return List.of(
+                new GenerationRequest(new int[] {5, 9, 14, 3, 22, 7, 7}, 1001L),
+                new GenerationRequest(new int[] {40}, 1002L),
+                new GenerationRequest(new int[] {11, 12, 13}, 1003L),
+                new GenerationRequest(new int[] {30, 31, 32, 33, 34, 35, 36, 37, 38, 39}, 1004L),
+                new GenerationRequest(new int[] {8, 6}, 1005L));
+    }
+
+    @Test
+    void aSequenceAloneAndInAPaddedBatchGetsTheSameTokens() {
+        Generator generator = new Generator(model, 53, Set.of(STOP));
+        for (SamplingParams params :
+                List.of(
+                        new SamplingParams(0.8f, 10, 0.9f, 12),
+                        new SamplingParams(1.3f, 0, 1f, 12),
+                        SamplingParams.greedy(12))) {
+            List<Generator.Result> batch = generator.generateBatch(requests(), params);
+            List<Generator.Result> chunked = generator.generate(requests(), params, 2);
+            for (int i = 0; i < requests().size(); i++) {
+                Generator.Result alone =
+                        generator.generateBatch(List.of(requests().get(i)), params).get(0);
+                assertThat(batch.get(i).tokenIds())
+                        .as("%s request %s", params, i)
+                        .containsExactly(alone.tokenIds());
+                assertThat(chunked.get(i).tokenIds()).containsExactly(alone.tokenIds());
+                assertThat(batch.get(i).finishReason()).isEqualTo(alone.finishReason());
+            }
+        }
+    }
+
+    @Test
+    void seedsGiveDifferentSamples() {
+        Generator generator = new Generator(model, 53, Set.of());
+        SamplingParams params = new SamplingParams(1f, 0, 1f, 16);
+        int[] prompt = {5, 6, 7};
+        int[] a =
+                generator
+                        .generateBatch(List.of(new GenerationRequest(prompt, 1)), params)
+                        .get(0)
+                        .tokenIds();
+        int[] b =
+                generator
+                        .generateBatch(List.of(new GenerationRequest(prompt, 2)), params)
+                        .get(0)
+                        .tokenIds();
+        assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void greedyFollowsTheArgmaxOfFullForwardPasses() {
+        Generator generator = new Generator(model, 53, Set.of());
+        int[] prompt = {17, 4, 33};
+        int[] tokens =
+                generator
+                        .generateBatch(
+                                List.of(new GenerationRequest(prompt, 0)), SamplingParams.greedy(6))
+                        .get(0)
+                        .tokenIds();
+        List<Integer> seq = new ArrayList<>();
+        Arrays.stream(prompt).forEach(seq::add);
+        for (int step = 0; step < 6; step++) {
+            try (NDManager m = model.manager().newSubManager()) {
+                long[] ids = seq.stream().mapToLong(Integer::longValue).toArray();
+                NDArray logits =
+                        model.forward(
+                                m.create(ids, new Shape(1, ids.length)),
+                                m.ones(new Shape(1, ids.length)));
+                int next = (int) logits.get("0, -1, :").argMax().getLong();
+                assertThat(tokens[step]).as("step %s", step).isEqualTo(next);
+                seq.add(next);
+            }
+        }
+    }
+
+    @Test
+    void stopsOnStopIdsOrAtTheBudget() {
+        // every id below 8 stops: most sequences end early, some run to the budget
+        Set<Integer> stops = new java.util.HashSet<>();
+        for (int i = 0; i < 8; i++) {
+            stops.add(i);
+        }
+        Generator generator = new Generator(model, 53, stops);
+        List<GenerationRequest> many = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            many.add(new GenerationRequest(new int[] {30 + i % 20, 21}, i));
+        }
+        List<Generator.Result> results =
+                generator.generate(many, new SamplingParams(1f, 0, 1f, 6), 24);
+        int stopped = 0;
+        for (Generator.Result r : results) {
+            int[] ids = r.tokenIds();
+            for (int j = 0; j < ids.length - 1; j++) {
+                assertThat(stops).doesNotContain(ids[j]);
+            }
+            if (r.finishReason() == FinishReason.STOP) {
+                stopped++;
+                assertThat(stops).contains(ids[ids.length - 1]);
+                assertThat(ids.length).isLessThanOrEqualTo(6);
+            } else {
+                assertThat(ids).hasSize(6);
+                assertThat(stops).doesNotContain(ids[5]);
+            }
+        }
+        assertThat(stopped).isBetween(1, 23);
+    }
+
+    @Test
+    void idsAtOrAboveTheTokenizerVocabularyAreNeverSampled() {
+        SamplingParams params = new SamplingParams(2f, 0, 1f, 40);
+        List<GenerationRequest> reqs = requests();
+        boolean sawHigh = false;
+        for (Generator.Result r : new Generator(model, 53, Set.of()).generate(reqs, params, 8)) {
+            sawHigh |= Arrays.stream(r.tokenIds()).anyMatch(id -> id >= 30);
+        }
+        assertThat(sawHigh).as("unrestricted sampling reaches ids >= 30").isTrue();
+        for (SamplingParams p : List.of(params, new SamplingParams(2f, 40, 0.99f, 40))) {
+            for (Generator.Result r : new Generator(model, 30, Set.of()).generate(reqs, p, 8)) {
+                assertThat(Arrays.stream(r.tokenIds()).max().orElse(0)).isLessThan(30);
+            }
+        }
+    }
+}

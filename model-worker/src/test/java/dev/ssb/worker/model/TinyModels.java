@@ -1,0 +1,71 @@
+package dev.ssb.worker.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import dev.ssb.worker.api.ModelConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Tiny random-weight Qwen2 and Llama models for fast tests. */
+public final class TinyModels {
+    private TinyModels() {}
+
+    /** Qwen2 flavour: q/k/v bias, tied embeddings, 2 query heads per KV head. */
+    public static ModelConfig qwen2() {
+        return new ModelConfig(
+                "qwen2", 32, 48, 2, 4, 2, 8, 10000.0, 1e-6, 61, true, true, 512, -1, List.of(2));
+    }
+
+    /** Llama flavour: no bias, untied LM head, 4 query heads per KV head, large rope theta. */
+    public static ModelConfig llama() {
+        return new ModelConfig(
+                "llama", 32, 40, 2, 4, 1, 8, 500000.0, 1e-5, 53, false, false, 512, 1, List.of(2));
+    }
+
+    /** A config of the given shape (qwen2 style), e.g. for benchmarks. */
+    public static ModelConfig qwen2(int hidden, int layers, int heads, int kvHeads, int vocab) {
+        return new ModelConfig(
+                "qwen2",
+                hidden,
+                hidden * 3,
+                layers,
+                heads,
+                kvHeads,
+                hidden / heads,
+                1_000_000.0,
+                1e-6,
+                vocab,
+                true,
+                true,
+                4096,
+                -1,
+                List.of(2));
+    }
+
+    /** Random weights: N(0, 0.2²) matrices and biases, norms around 1. */
+    public static InMemoryTensorSource randomWeights(ModelConfig config, long seed) {
+        Random random = new Random(seed);
+        InMemoryTensorSource source = new InMemoryTensorSource();
+        for (Map.Entry<String, long[]> e : WeightNames.expected(config).entrySet()) {
+            long n = 1;
+            for (long d : e.getValue()) {
+                n *= d;
+            }
+            float[] v = new float[Math.toIntExact(n)];
+            boolean norm = e.getKey().endsWith("norm.weight");
+            for (int i = 0; i < v.length; i++) {
+                v[i] =
+                        norm
+                                ? 1f + 0.1f * (float) random.nextGaussian()
+                                : 0.2f * (float) random.nextGaussian();
+            }
+            source.put(e.getKey(), e.getValue(), v);
+        }
+        return source;
+    }
+
+    public static Transformer load(ModelConfig config, InMemoryTensorSource weights) {
+        return Transformer.create(config, weights, Device.cpu(), DataType.FLOAT32);
+    }
+}

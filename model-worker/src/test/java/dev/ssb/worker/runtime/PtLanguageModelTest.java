@@ -1,0 +1,298 @@
+package dev.ssb.worker.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.ssb.worker.api.ChatMessage;
+import dev.ssb.worker.api.Device;
+import dev.ssb.worker.api.FinishReason;
+import dev.ssb.worker.api.Generation;
+import dev.ssb.worker.api.GenerationRequest;
+import dev.ssb.worker.api.LanguageModel;
+import dev.ssb.worker.api.LoraAdapter;
+import dev.ssb.worker.api.LoraConfig;
+import dev.ssb.worker.api.LossConfig;
+import dev.ssb.worker.api.ModelConfig;
+import dev.ssb.worker.api.ModelWorker;
+import dev.ssb.worker.api.SamplingParams;
+import dev.ssb.worker.api.TeacherLogits;
+import dev.ssb.worker.api.TeacherLogitsRequest;
+import dev.ssb.worker.generate.Generator;
+import dev.ssb.worker.io.CheckpointWriter;
+import dev.ssb.worker.io.Dtype;
+import dev.ssb.worker.model.InMemoryTensorSource;
+import dev.ssb.worker.model.TinyModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runtime end to end on a tiny random Qwen2 with the real Qwen3 tokenizer. */
+class PtLanguageModelTest {
+    /** Embedding rows beyond the tokenizer's 151,669 ids, as Qwen pads them. */
+    private static final int VOCAB = 151_680;
+
+    /** The Qwen3 tokenizer's ids: 151,643 BPE entries + 26 special tokens. */
+    private static final int TOKENIZER_VOCAB = 151_669;
+
+    @TempDir static Path tmp;
+    private static Path checkpoint;
+    private static ModelConfig config;
+    private static LanguageModel shared;
+
+    @BeforeAll
+    static void writeCheckpoint() {
+        Path tokenizer =
+                Path.of(System.getProperty("ssb.shared.dir"), "fixtures", "qwen3-tokenizer");
+        config =
+                new ModelConfig(
+                        "qwen2",
+                        16,
+                        24,
+                        2,
+                        2,
+                        1,
+                        8,
+                        10000.0,
+                        1e-6,
+                        VOCAB,
+                        true,
+                        true,
+                        1024,
+                        -1,
+                        List.of(151645));
+        checkpoint = tmp.resolve("tiny-qwen");
+        InMemoryTensorSource weights = TinyModels.randomWeights(config, 3);
+        // huge padded rows: their logits would win whenever they were not excluded
+        float[] embed = weights.values("model.embed_tokens.weight");
+        for (int i = TOKENIZER_VOCAB * 16; i < embed.length; i++) {
+            embed[i] *= 200f;
+        }
+        CheckpointWriter.write(
+                checkpoint, config, weights, CheckpointWriter.Options.of(Dtype.F32, tokenizer));
+        shared = load();
+    }
+
+    @AfterAll
+    static void closeShared() {
+        shared.close();
+    }
+
+    private static LanguageModel load() {
+        return ModelWorker.load(checkpoint.toString(), Device.cpu());
+    }
+
+    private static float[] lastLogits(PtLanguageModel model, int[] ids) {
+        try (NDManager m = model.transformer().manager().newSubManager()) {
+            long[] longs = Arrays.stream(ids).asLongStream().toArray();
+            float[] all =
+                    model.transformer()
+                            .forward(
+                                    m.create(longs, new Shape(1, ids.length)),
+                                    m.ones(new Shape(1, ids.length)))
+                            .toFloatArray();
+            return Arrays.copyOfRange(all, (ids.length - 1) * VOCAB, ids.length * VOCAB);
+        }
+    }
+
+    @Test
+    void loadsThroughTheServiceLoaderWithTokenizerAndStops() {
+        LanguageModel model = shared;
+        {
+            assertThat(model).isInstanceOf(PtLanguageModel.class);
+            assertThat(model.modelId()).isEqualTo("tiny-qwen");
+            assertThat(model.config()).isEqualTo(config);
+            int imEnd = model.tokenizer().tokenId("<|im_end|>").orElseThrow();
+            assertThat(model.stopTokenIds()).contains(imEnd, 151645);
+            assertThat(((PtLanguageModel) model).validVocab())
+                    .isEqualTo(model.tokenizer().vocabSize())
+                    .isLessThan(VOCAB);
+            int[] prompt = model.encodeChat(List.of(ChatMessage.user("What is 2+3?")), true);
+            assertThat(prompt.length).isGreaterThan(5);
+        }
+    }
+
+    @Test
+    void generatesWithinTheTokenizerVocabularyAndDecodesWithoutTheEndToken() {
+        LanguageModel model = shared;
+        {
+            int[] prompt = model.encodeChat(List.of(ChatMessage.user("Add 17 and 25.")), true);
+            List<Generation> out =
+                    model.generate(
+                            List.of(
+                                    new GenerationRequest(prompt, 1),
+                                    new GenerationRequest(prompt, 2),
+                                    new GenerationRequest(Arrays.copyOf(prompt, 3), 3)),
+                            new SamplingParams(1f, 0, 1f, 8));
+            assertThat(out).hasSize(3);
+            for (Generation g : out) {
+                assertThat(Arrays.stream(g.tokenIds()).max().orElse(0))
+                        .isLessThan(model.tokenizer().vocabSize());
+                int textLength =
+                        g.finishReason() == FinishReason.STOP
+                                ? g.tokenIds().length - 1
+                                : g.tokenIds().length;
+                assertThat(g.text())
+                        .isEqualTo(
+                                model.tokenizer().decode(Arrays.copyOf(g.tokenIds(), textLength)));
+            }
+            assertThat(out.get(0).tokenIds()).isNotEqualTo(out.get(1).tokenIds());
+        }
+    }
+
+    @Test
+    void greedyPicksTheArgmaxOverTheTokenizerVocabularyOnly() {
+        PtLanguageModel model = (PtLanguageModel) shared;
+        int[] prompt = model.tokenizer().encode("Hello world");
+        float[] logits = lastLogits(model, prompt);
+        int best = 0;
+        int bestValid = 0;
+        for (int i = 1; i < VOCAB; i++) {
+            best = logits[i] > logits[best] ? i : best;
+            bestValid = i < TOKENIZER_VOCAB && logits[i] > logits[bestValid] ? i : bestValid;
+        }
+        assertThat(best).as("a padded row would win").isGreaterThanOrEqualTo(TOKENIZER_VOCAB);
+        List<Generation> out =
+                model.generate(List.of(new GenerationRequest(prompt, 0)), SamplingParams.greedy(3));
+        assertThat(out.get(0).tokenIds()[0]).isEqualTo(bestValid);
+    }
+
+    @Test
+    void textLeavesOutTheEndTokenOnlyWhenStopped() {
+        var tokenizer = shared.tokenizer();
+        int imEnd = tokenizer.tokenId("<|im_end|>").orElseThrow();
+        int[] ids = tokenizer.encode("Déjà 42 ✓");
+        int[] withEnd = Arrays.copyOf(ids, ids.length + 1);
+        withEnd[ids.length] = imEnd;
+        Generation stopped =
+                PtLanguageModel.toGeneration(
+                        tokenizer, new Generator.Result(withEnd, FinishReason.STOP));
+        assertThat(stopped.text()).isEqualTo("Déjà 42 ✓");
+        assertThat(stopped.tokenIds()).containsExactly(withEnd);
+        Generation cut =
+                PtLanguageModel.toGeneration(
+                        tokenizer, new Generator.Result(withEnd, FinishReason.LENGTH));
+        assertThat(cut.text()).isEqualTo("Déjà 42 ✓<|im_end|>");
+    }
+
+    @Test
+    void teacherLogitsExcludePaddedEmbeddingRows() {
+        LanguageModel model = shared;
+        {
+            int valid = model.tokenizer().vocabSize();
+            List<TeacherLogits> out =
+                    model.teacherLogits(
+                            List.of(
+                                    new TeacherLogitsRequest(
+                                            new int[] {100, 200, 300}, new int[] {400, 500})),
+                            valid + 50,
+                            2f);
+            TeacherLogits t = out.get(0);
+            assertThat(t.k()).isEqualTo(valid);
+            assertThat(t.positions()).isEqualTo(2);
+            double mass = 0;
+            for (int j = 0; j < valid; j++) {
+                assertThat(t.topkIds()[j]).isLessThan(valid);
+                mass += Math.exp(t.topkLogits()[j] / 2f - t.logSumExp()[0]);
+            }
+            assertThat(mass).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+        }
+    }
+
+    @Test
+    void savesMergedWeightsThatReloadToTheAdaptedModel() {
+        Path saved = tmp.resolve("merged");
+        int[] ids = {11, 2222, 33333, 4444};
+        float[] adapted;
+        try (LanguageModel model = load()) {
+            PtLanguageModel pt = (PtLanguageModel) model;
+            float[] base = lastLogits(pt, ids);
+            LoraConfig lora = new LoraConfig(2, 4f, LoraConfig.ALL_MODULES);
+            LoraAdapter init = LoraAdapter.initialize(lora, config, 5);
+            // B = 0 at initialisation: the adapted model is the base model
+            model.setAdapter(init);
+            assertThat(lastLogits(pt, ids)).containsExactly(base);
+            Random random = new Random(1);
+            Map<String, dev.ssb.worker.api.HostTensor> tensors = new java.util.TreeMap<>();
+            init.tensors()
+                    .forEach(
+                            (k, v) -> {
+                                float[] d = v.data().clone();
+                                for (int i = 0; i < d.length; i++) {
+                                    d[i] += 0.3f * (float) random.nextGaussian();
+                                }
+                                tensors.put(k, new dev.ssb.worker.api.HostTensor(v.shape(), d));
+                            });
+            LoraAdapter trained = new LoraAdapter(lora, tensors);
+            model.setAdapter(trained);
+            assertThat(model.adapter()).contains(trained);
+            adapted = lastLogits(pt, ids);
+            assertThat(TestMath.maxAbsDiff(adapted, base)).isGreaterThan(1e-3);
+            model.save(saved);
+            model.setAdapter(null);
+            assertThat(lastLogits(pt, ids)).containsExactly(base);
+        }
+        assertThat(saved.resolve("tokenizer.json")).exists();
+        try (LanguageModel merged = ModelWorker.load(saved.toString(), Device.cpu())) {
+            assertThat(merged.adapter()).isEmpty();
+            assertThat(TestMath.maxAbsDiff(lastLogits((PtLanguageModel) merged, ids), adapted))
+                    .isLessThanOrEqualTo(1e-4);
+        }
+    }
+
+    @Test
+    void gradientsNeedAnAdapter() {
+        LanguageModel model = shared;
+        {
+            assertThatThrownBy(() -> model.computeGradients(List.of(), LossConfig.paper()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("Cannot compute gradients: no adapter is set");
+        }
+    }
+
+    @Test
+    void gpuRequestFallsBackToTheCpuWhenCudaIsAbsent() {
+        assumeTrue(Devices.gpuCount() == 0, "a GPU is present");
+        try (LanguageModel model =
+                ModelWorker.load(checkpoint.toString(), Device.gpu(0, Device.DType.FLOAT16))) {
+            assertThat(model.device()).isEqualTo(Device.cpu());
+        }
+    }
+
+    @Test
+    void float16OnTheGpuAgreesWithFloat32OnTheCpu() {
+        assumeTrue(Devices.gpuCount() > 0, "no GPU");
+        int[] ids = {5, 6, 7, 8};
+        try (LanguageModel cpu = load();
+                LanguageModel gpu =
+                        ModelWorker.load(
+                                checkpoint.toString(), Device.gpu(0, Device.DType.FLOAT16))) {
+            assertThat(gpu.device().isGpu()).isTrue();
+            assertThat(
+                            TestMath.maxAbsDiff(
+                                    lastLogits((PtLanguageModel) gpu, ids),
+                                    lastLogits((PtLanguageModel) cpu, ids)))
+                    .isLessThan(2e-2);
+        }
+    }
+
+    @Test
+    void rejectsACheckpointWithoutWeights() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Files.copy(checkpoint.resolve("config.json"), empty.resolve("config.json"));
+        assertThatThrownBy(() -> ModelWorker.load(empty.toString(), Device.cpu()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Cannot load checkpoint");
+        assertThatThrownBy(() -> ModelWorker.load(tmp.resolve("absent").toString(), Device.cpu()))
+                .hasMessageContaining("not a directory");
+    }
+}
