@@ -1,5 +1,7 @@
 package dev.ssb.cli;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,8 +13,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "ssb 0.1.0",
         description = "Semantic Soft Bootstrapping on Apache Spark.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            IngestCommand.class,
+            RolloutCommand.class,
+            CurateCommand.class,
+            TeacherLogitsCommand.class,
+        })
 public final class SsbCommand implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SsbCommand.class);
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -25,8 +35,19 @@ public final class SsbCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command tree, for tests. */
+    /**
+     * The command tree. A failing command prints its message (not a stack trace, which goes to the
+     * log at debug level) and exits with 1; usage errors exit with 2.
+     */
     public static CommandLine commandLine() {
-        return new CommandLine(new SsbCommand());
+        CommandLine cli = new CommandLine(new SsbCommand());
+        cli.setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                    LOG.debug("{} failed", cmd.getCommandName(), e);
+                    cmd.getErr().println("ssb " + cmd.getCommandName() + ": " + e.getMessage());
+                    cmd.getErr().flush();
+                    return 1;
+                });
+        return cli;
     }
 }

@@ -1,0 +1,44 @@
+package dev.ssb.cli;
+
+import dev.ssb.config.SsbConfig;
+import dev.ssb.rollout.RolloutStage;
+import dev.ssb.spark.SparkSessions;
+import dev.ssb.table.RunLayout;
+import dev.ssb.table.StageOutput;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code ssb rollout}: K sampled, verified solutions per problem. */
+@Command(
+        name = "rollout",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Samples rollout.samples solutions per problem of <out>/<run-id>/problems with the base"
+                    + " model and writes them, verified, to <out>/<run-id>/rollouts.",
+            "Example: ssb rollout --out runs --run-id r1 --set rollout.samples=4"
+        })
+final class RolloutCommand implements Callable<Integer> {
+
+    @Mixin CommonOptions options;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        SsbConfig config = options.resolve();
+        StageOutput.Outcome outcome =
+                RolloutStage.run(SparkSessions.getOrCreate("ssb rollout"), config, options.force);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "rollout %s: %s%n  %s%n",
+                        outcome.skipped() ? "already complete (use --force to redo)" : "done",
+                        outcome.manifest().counts(),
+                        new RunLayout(config.out(), config.runId())
+                                .tablePath(RolloutStage.ROLLOUTS));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

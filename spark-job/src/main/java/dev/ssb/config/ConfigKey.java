@@ -1,0 +1,152 @@
+package dev.ssb.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One configuration key: its name, type, default and the range of values it accepts. Values are
+ * kept as canonical strings (numbers re-rendered, enums lower-cased) so the config hash does not
+ * depend on how a user spelled {@code 0.80}.
+ *
+ * @param name dotted key, e.g. {@code rollout.temperature}
+ * @param type how the value is parsed
+ * @param defaultValue canonical default
+ * @param min inclusive (or exclusive when {@code minExclusive}) lower bound for numbers, or NaN
+ * @param minExclusive whether {@code min} itself is rejected
+ * @param max inclusive upper bound for numbers, or NaN
+ * @param choices allowed values of an enum key
+ * @param doc one line for the defaults file and {@code --help}
+ */
+public record ConfigKey(
+        String name,
+        Type type,
+        String defaultValue,
+        double min,
+        boolean minExclusive,
+        double max,
+        List<String> choices,
+        String doc) {
+
+    /** Value types. */
+    public enum Type {
+        STRING,
+        INT,
+        LONG,
+        DOUBLE,
+        ENUM
+    }
+
+    public ConfigKey {
+        requireNonNull(name, "name is null");
+        requireNonNull(type, "type is null");
+        requireNonNull(defaultValue, "defaultValue is null");
+        choices = List.copyOf(requireNonNull(choices, "choices is null"));
+        requireNonNull(doc, "doc is null");
+        if (type == Type.ENUM && choices.isEmpty()) {
+            throw new IllegalArgumentException("Invalid key " + name + ": enum without choices");
+        }
+    }
+
+    static ConfigKey string(String name, String def, String doc) {
+        return new ConfigKey(name, Type.STRING, def, Double.NaN, false, Double.NaN, List.of(), doc);
+    }
+
+    static ConfigKey integer(String name, int def, double min, String doc) {
+        return new ConfigKey(
+                name, Type.INT, Integer.toString(def), min, false, Double.NaN, List.of(), doc);
+    }
+
+    static ConfigKey longKey(String name, long def, String doc) {
+        return new ConfigKey(
+                name, Type.LONG, Long.toString(def), Double.NaN, false, Double.NaN, List.of(), doc);
+    }
+
+    static ConfigKey real(
+            String name, double def, double min, boolean minExclusive, double max, String doc) {
+        return new ConfigKey(
+                name, Type.DOUBLE, Double.toString(def), min, minExclusive, max, List.of(), doc);
+    }
+
+    static ConfigKey choice(String name, String def, List<String> choices, String doc) {
+        return new ConfigKey(name, Type.ENUM, def, Double.NaN, false, Double.NaN, choices, doc);
+    }
+
+    /**
+     * Parses and range-checks a raw value.
+     *
+     * @return the canonical form of {@code raw}
+     * @throws IllegalArgumentException "Invalid rollout.temperature: -1 (must be >= 0)"
+     */
+    public String canonicalize(String raw) {
+        requireNonNull(raw, "raw is null");
+        String value = raw.strip();
+        switch (type) {
+            case STRING:
+                return value;
+            case ENUM:
+                String lower = value.toLowerCase(Locale.ROOT);
+                if (!choices.contains(lower)) {
+                    throw invalid(raw, "must be one of " + String.join("|", choices));
+                }
+                return lower;
+            case INT:
+                int i;
+                try {
+                    i = Integer.parseInt(value);
+                } catch (NumberFormatException e) {
+                    throw invalid(raw, "must be an integer");
+                }
+                checkRange(raw, i);
+                return Integer.toString(i);
+            case LONG:
+                try {
+                    return Long.toString(Long.parseLong(value));
+                } catch (NumberFormatException e) {
+                    throw invalid(raw, "must be a 64-bit integer");
+                }
+            case DOUBLE:
+                double d;
+                try {
+                    d = Double.parseDouble(value);
+                } catch (NumberFormatException e) {
+                    throw invalid(raw, "must be a number");
+                }
+                if (!Double.isFinite(d)) {
+                    throw invalid(raw, "must be finite");
+                }
+                checkRange(raw, d);
+                return Double.toString(d);
+            default:
+                throw new AssertionError(type);
+        }
+    }
+
+    private void checkRange(String raw, double v) {
+        boolean hasMin = !Double.isNaN(min);
+        boolean hasMax = !Double.isNaN(max);
+        boolean tooLow = hasMin && (minExclusive ? v <= min : v < min);
+        boolean tooHigh = hasMax && v > max;
+        if (!tooLow && !tooHigh) {
+            return;
+        }
+        String lo = (minExclusive ? "(" : "[") + format(min);
+        if (hasMin && hasMax) {
+            throw invalid(raw, "must be in " + lo + ", " + format(max) + "]");
+        }
+        if (hasMin) {
+            throw invalid(raw, "must be " + (minExclusive ? "> " : ">= ") + format(min));
+        }
+        throw invalid(raw, "must be <= " + format(max));
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private IllegalArgumentException invalid(String raw, String why) {
+        return new IllegalArgumentException(
+                "Invalid " + name + ": " + raw.strip() + " (" + why + ")");
+    }
+}

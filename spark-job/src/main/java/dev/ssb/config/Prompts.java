@@ -1,0 +1,44 @@
+package dev.ssb.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Prompt texts named by {@code prompts.*}: a file (relative paths also tried under {@code
+ * -Dssb.home}), else a classpath resource of the same path, so the cluster jar carries them.
+ */
+public final class Prompts {
+
+    private Prompts() {}
+
+    public static String read(String location) {
+        Path path = Path.of(location);
+        String home = System.getProperty("ssb.home");
+        for (Path candidate :
+                home == null || path.isAbsolute()
+                        ? new Path[] {path}
+                        : new Path[] {path, Path.of(home).resolve(location)}) {
+            if (Files.isRegularFile(candidate)) {
+                try {
+                    return Files.readString(candidate, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot read prompt " + candidate, e);
+                }
+            }
+        }
+        String resource = location.startsWith("/") ? location.substring(1) : location;
+        try (InputStream in = Prompts.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException(
+                        "Cannot read prompt " + location + ": no such file or classpath resource");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read prompt " + location, e);
+        }
+    }
+}

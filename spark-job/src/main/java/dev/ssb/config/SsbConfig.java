@@ -1,0 +1,149 @@
+package dev.ssb.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ssb.worker.api.Device;
+import dev.ssb.worker.api.SamplingParams;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * A fully resolved run configuration: every key of {@link SsbProperties}, each with a validated,
+ * canonical value. Built by {@link ConfigResolver}; immutable and serializable, so stages can ship
+ * it to executors.
+ */
+public record SsbConfig(SortedMap<String, String> values) implements Serializable {
+
+    /** Keys that say where a run is stored, not what it computes: left out of the hash. */
+    private static final java.util.Set<String> LOCATION_KEYS =
+            java.util.Set.of(SsbProperties.OUT, SsbProperties.RUN_ID);
+
+    public SsbConfig {
+        requireNonNull(values, "values is null");
+        SortedMap<String, String> canonical = new TreeMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            ConfigKey key = SsbProperties.all().get(e.getKey());
+            if (key == null) {
+                throw new IllegalArgumentException(ConfigResolver.unknownKeyMessage(e.getKey()));
+            }
+            canonical.put(e.getKey(), key.canonicalize(requireNonNull(e.getValue(), e.getKey())));
+        }
+        for (String name : SsbProperties.all().keySet()) {
+            if (!canonical.containsKey(name)) {
+                throw new IllegalArgumentException("Missing configuration key: " + name);
+            }
+        }
+        if ("float16".equals(canonical.get(SsbProperties.MODEL_DTYPE))
+                && "cpu".equals(canonical.get(SsbProperties.MODEL_DEVICE))) {
+            throw new IllegalArgumentException(
+                    "Invalid model.dtype: float16 (must be float32 when model.device is cpu)");
+        }
+        values = Collections.unmodifiableSortedMap(canonical);
+    }
+
+    /** The code defaults only (no file), for tests and tools. */
+    public static SsbConfig defaults() {
+        SortedMap<String, String> map = new TreeMap<>();
+        SsbProperties.all().forEach((name, key) -> map.put(name, key.defaultValue()));
+        return new SsbConfig(map);
+    }
+
+    /** A copy with one key changed (validated). */
+    public SsbConfig with(String key, Object value) {
+        SortedMap<String, String> map = new TreeMap<>(values);
+        map.put(key, String.valueOf(value));
+        return new SsbConfig(map);
+    }
+
+    public String string(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(ConfigResolver.unknownKeyMessage(key));
+        }
+        return v;
+    }
+
+    public int intValue(String key) {
+        return Integer.parseInt(string(key));
+    }
+
+    public long longValue(String key) {
+        return Long.parseLong(string(key));
+    }
+
+    public double doubleValue(String key) {
+        return Double.parseDouble(string(key));
+    }
+
+    public String runId() {
+        return string(SsbProperties.RUN_ID);
+    }
+
+    public String out() {
+        return string(SsbProperties.OUT);
+    }
+
+    public long seed() {
+        return longValue(SsbProperties.SEED);
+    }
+
+    /** The rollout sampler's settings. */
+    public SamplingParams rolloutSampling() {
+        return new SamplingParams(
+                (float) doubleValue(SsbProperties.ROLLOUT_TEMPERATURE),
+                intValue(SsbProperties.ROLLOUT_TOP_K),
+                (float) doubleValue(SsbProperties.ROLLOUT_TOP_P),
+                intValue(SsbProperties.ROLLOUT_MAX_NEW_TOKENS));
+    }
+
+    /** The configured device; a GPU's id is chosen per task (see the spark package). */
+    public Device.DType dtype() {
+        return "float16".equals(string(SsbProperties.MODEL_DTYPE))
+                ? Device.DType.FLOAT16
+                : Device.DType.FLOAT32;
+    }
+
+    public boolean useGpu() {
+        return "gpu".equals(string(SsbProperties.MODEL_DEVICE));
+    }
+
+    /**
+     * SHA-256 (hex) over the sorted {@code key=value} lines of every key except {@code out} and
+     * {@code run_id}: the same settings give the same hash wherever the run is stored.
+     */
+    public String hash() {
+        return hash(k -> true);
+    }
+
+    /**
+     * The hash over the keys that start with one of {@code prefixes} (what one stage depends on).
+     */
+    public String hash(Collection<String> prefixes) {
+        return hash(k -> prefixes.stream().anyMatch(k::startsWith));
+    }
+
+    private String hash(Predicate<String> include) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (!LOCATION_KEYS.contains(e.getKey()) && include.test(e.getKey())) {
+                sha.update(
+                        (e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}

@@ -1,0 +1,234 @@
+package dev.ssb.config;
+
+import static dev.ssb.config.ConfigKey.choice;
+import static dev.ssb.config.ConfigKey.integer;
+import static dev.ssb.config.ConfigKey.longKey;
+import static dev.ssb.config.ConfigKey.real;
+import static dev.ssb.config.ConfigKey.string;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every configuration key of a run, with its default next to it (Iceberg style). This is the only
+ * place keys are declared; {@link ConfigResolver} rejects any other key.
+ */
+public final class SsbProperties {
+
+    private static final double NONE = Double.NaN;
+
+    public static final String DATA_PROBLEMS = "data.problems";
+    public static final String DATA_PROBLEMS_DEFAULT = "";
+    public static final String DATA_FORMAT = "data.format";
+    public static final String DATA_FORMAT_DEFAULT = "auto";
+    public static final String DATA_FILE_FORMAT = "data.file_format";
+    public static final String DATA_FILE_FORMAT_DEFAULT = "auto";
+    public static final String DATA_SPLIT = "data.split";
+    public static final String DATA_SPLIT_DEFAULT = "auto";
+    public static final String DATA_LIMIT = "data.limit";
+    public static final int DATA_LIMIT_DEFAULT = 0;
+    public static final String DATA_PARTITIONS = "data.partitions";
+    public static final int DATA_PARTITIONS_DEFAULT = 0;
+
+    public static final String MODEL_CHECKPOINT = "model.checkpoint";
+    public static final String MODEL_CHECKPOINT_DEFAULT = "embedded:toy";
+    public static final String MODEL_DEVICE = "model.device";
+    public static final String MODEL_DEVICE_DEFAULT = "cpu";
+    public static final String MODEL_DTYPE = "model.dtype";
+    public static final String MODEL_DTYPE_DEFAULT = "float32";
+
+    public static final String ROLLOUT_SAMPLES = "rollout.samples";
+    public static final int ROLLOUT_SAMPLES_DEFAULT = 4;
+    public static final String ROLLOUT_TEMPERATURE = "rollout.temperature";
+    public static final double ROLLOUT_TEMPERATURE_DEFAULT = 0.8;
+    public static final String ROLLOUT_TOP_K = "rollout.top_k";
+    public static final int ROLLOUT_TOP_K_DEFAULT = 50;
+    public static final String ROLLOUT_TOP_P = "rollout.top_p";
+    public static final double ROLLOUT_TOP_P_DEFAULT = 1.0;
+    public static final String ROLLOUT_MAX_NEW_TOKENS = "rollout.max_new_tokens";
+    public static final int ROLLOUT_MAX_NEW_TOKENS_DEFAULT = 512;
+    public static final String ROLLOUT_BATCH_SIZE = "rollout.batch_size";
+    public static final int ROLLOUT_BATCH_SIZE_DEFAULT = 16;
+
+    public static final String TEACHER_TEMPERATURE = "teacher.temperature";
+    public static final double TEACHER_TEMPERATURE_DEFAULT = 0.4;
+    public static final String TEACHER_MAX_NEW_TOKENS = "teacher.max_new_tokens";
+    public static final int TEACHER_MAX_NEW_TOKENS_DEFAULT = 768;
+    public static final String TEACHER_BATCH_SIZE = "teacher.batch_size";
+    public static final int TEACHER_BATCH_SIZE_DEFAULT = 8;
+
+    public static final String LOGITS_TOP_K = "logits.top_k";
+    public static final int LOGITS_TOP_K_DEFAULT = 20;
+    public static final String LOGITS_TEMPERATURE = "logits.temperature";
+    public static final double LOGITS_TEMPERATURE_DEFAULT = 2.0;
+    public static final String LOGITS_BATCH_SIZE = "logits.batch_size";
+    public static final int LOGITS_BATCH_SIZE_DEFAULT = 8;
+
+    public static final String PROMPTS_SYSTEM = "prompts.system";
+    public static final String PROMPTS_SYSTEM_DEFAULT = "conf/prompts/system.txt";
+    public static final String PROMPTS_TEACHER = "prompts.teacher";
+    public static final String PROMPTS_TEACHER_DEFAULT = "conf/prompts/teacher.txt";
+
+    public static final String SEED = "seed";
+    public static final long SEED_DEFAULT = 20251205L;
+    public static final String OUT = "out";
+    public static final String OUT_DEFAULT = "runs";
+    public static final String RUN_ID = "run_id";
+    public static final String RUN_ID_DEFAULT = "default";
+
+    public static final String DISTILL_LORA_RANK = "distill.lora.rank";
+    public static final int DISTILL_LORA_RANK_DEFAULT = 32;
+    public static final String DISTILL_LORA_ALPHA = "distill.lora.alpha";
+    public static final double DISTILL_LORA_ALPHA_DEFAULT = 32;
+    public static final String DISTILL_LR = "distill.lr";
+    public static final double DISTILL_LR_DEFAULT = 2e-4;
+    public static final String DISTILL_BATCH_SIZE = "distill.batch_size";
+    public static final int DISTILL_BATCH_SIZE_DEFAULT = 4;
+    public static final String DISTILL_EPOCHS = "distill.epochs";
+    public static final int DISTILL_EPOCHS_DEFAULT = 3;
+    public static final String DISTILL_KD_TEMPERATURE = "distill.kd_temperature";
+    public static final double DISTILL_KD_TEMPERATURE_DEFAULT = 2.0;
+    public static final String DISTILL_LAMBDA_KD = "distill.lambda_kd";
+    public static final double DISTILL_LAMBDA_KD_DEFAULT = 1.0;
+    public static final String DISTILL_LAMBDA_CE = "distill.lambda_ce";
+    public static final double DISTILL_LAMBDA_CE_DEFAULT = 0.0;
+    public static final String DISTILL_CHECKPOINT_EVERY = "distill.checkpoint_every";
+    public static final int DISTILL_CHECKPOINT_EVERY_DEFAULT = 50;
+
+    public static final String EVAL_PROBLEMS = "eval.problems";
+    public static final String EVAL_PROBLEMS_DEFAULT = "";
+    public static final String EVAL_SAMPLES = "eval.samples";
+    public static final int EVAL_SAMPLES_DEFAULT = 1;
+    public static final String EVAL_TEMPERATURE = "eval.temperature";
+    public static final double EVAL_TEMPERATURE_DEFAULT = 0.0;
+    public static final String EVAL_MAX_NEW_TOKENS = "eval.max_new_tokens";
+    public static final int EVAL_MAX_NEW_TOKENS_DEFAULT = 1024;
+
+    private static final Map<String, ConfigKey> KEYS = index(keys());
+
+    private SsbProperties() {}
+
+    private static List<ConfigKey> keys() {
+        return List.of(
+                string(
+                        DATA_PROBLEMS,
+                        DATA_PROBLEMS_DEFAULT,
+                        "problems file or folder (Hadoop path)"),
+                choice(
+                        DATA_FORMAT,
+                        DATA_FORMAT_DEFAULT,
+                        List.of("auto", "gsm8k", "math", "aime"),
+                        "record shape; auto = from file name, then field names"),
+                choice(
+                        DATA_FILE_FORMAT,
+                        DATA_FILE_FORMAT_DEFAULT,
+                        List.of("auto", "jsonl", "parquet"),
+                        "container; auto = parquet for *.parquet or Parquet folders, else jsonl"),
+                string(DATA_SPLIT, DATA_SPLIT_DEFAULT, "split label; auto = train/test from name"),
+                integer(DATA_LIMIT, DATA_LIMIT_DEFAULT, 0, "read only the first N rows; 0 = all"),
+                integer(
+                        DATA_PARTITIONS,
+                        DATA_PARTITIONS_DEFAULT,
+                        0,
+                        "partitions of the problems table; 0 = Spark's choice"),
+                string(
+                        MODEL_CHECKPOINT,
+                        MODEL_CHECKPOINT_DEFAULT,
+                        "HF checkpoint folder or embedded:toy"),
+                choice(MODEL_DEVICE, MODEL_DEVICE_DEFAULT, List.of("cpu", "gpu"), "where to run"),
+                choice(
+                        MODEL_DTYPE,
+                        MODEL_DTYPE_DEFAULT,
+                        List.of("float32", "float16"),
+                        "compute type (float16 on gpu only)"),
+                integer(ROLLOUT_SAMPLES, ROLLOUT_SAMPLES_DEFAULT, 1, "K rollouts per problem"),
+                real(
+                        ROLLOUT_TEMPERATURE,
+                        ROLLOUT_TEMPERATURE_DEFAULT,
+                        0,
+                        false,
+                        NONE,
+                        "sampling temperature; 0 = greedy"),
+                integer(ROLLOUT_TOP_K, ROLLOUT_TOP_K_DEFAULT, 0, "top-k; 0 = no limit"),
+                real(ROLLOUT_TOP_P, ROLLOUT_TOP_P_DEFAULT, 0, true, 1, "nucleus mass"),
+                integer(ROLLOUT_MAX_NEW_TOKENS, ROLLOUT_MAX_NEW_TOKENS_DEFAULT, 1, "token budget"),
+                integer(ROLLOUT_BATCH_SIZE, ROLLOUT_BATCH_SIZE_DEFAULT, 1, "sequences per batch"),
+                real(
+                        TEACHER_TEMPERATURE,
+                        TEACHER_TEMPERATURE_DEFAULT,
+                        0,
+                        false,
+                        NONE,
+                        "hinted teacher temperature"),
+                integer(TEACHER_MAX_NEW_TOKENS, TEACHER_MAX_NEW_TOKENS_DEFAULT, 1, "token budget"),
+                integer(TEACHER_BATCH_SIZE, TEACHER_BATCH_SIZE_DEFAULT, 1, "sequences per batch"),
+                integer(LOGITS_TOP_K, LOGITS_TOP_K_DEFAULT, 1, "teacher ids kept per position"),
+                real(
+                        LOGITS_TEMPERATURE,
+                        LOGITS_TEMPERATURE_DEFAULT,
+                        0,
+                        true,
+                        NONE,
+                        "T of the stored log-sum-exp"),
+                integer(
+                        LOGITS_BATCH_SIZE,
+                        LOGITS_BATCH_SIZE_DEFAULT,
+                        1,
+                        "forward passes per batch"),
+                string(
+                        PROMPTS_SYSTEM,
+                        PROMPTS_SYSTEM_DEFAULT,
+                        "tutor system prompt (file/resource)"),
+                string(PROMPTS_TEACHER, PROMPTS_TEACHER_DEFAULT, "hinted teacher prompt template"),
+                longKey(SEED, SEED_DEFAULT, "run seed; every random stream derives from it"),
+                string(OUT, OUT_DEFAULT, "output root (Hadoop path)"),
+                string(RUN_ID, RUN_ID_DEFAULT, "run folder name under out"),
+                integer(DISTILL_LORA_RANK, DISTILL_LORA_RANK_DEFAULT, 1, "LoRA r"),
+                real(DISTILL_LORA_ALPHA, DISTILL_LORA_ALPHA_DEFAULT, 0, true, NONE, "LoRA alpha"),
+                real(DISTILL_LR, DISTILL_LR_DEFAULT, 0, true, NONE, "AdamW learning rate"),
+                integer(DISTILL_BATCH_SIZE, DISTILL_BATCH_SIZE_DEFAULT, 1, "global batch"),
+                integer(DISTILL_EPOCHS, DISTILL_EPOCHS_DEFAULT, 1, "epochs"),
+                real(
+                        DISTILL_KD_TEMPERATURE,
+                        DISTILL_KD_TEMPERATURE_DEFAULT,
+                        0,
+                        true,
+                        NONE,
+                        "KD temperature T"),
+                real(DISTILL_LAMBDA_KD, DISTILL_LAMBDA_KD_DEFAULT, 0, false, NONE, "KD weight"),
+                real(DISTILL_LAMBDA_CE, DISTILL_LAMBDA_CE_DEFAULT, 0, false, NONE, "CE weight"),
+                integer(
+                        DISTILL_CHECKPOINT_EVERY,
+                        DISTILL_CHECKPOINT_EVERY_DEFAULT,
+                        1,
+                        "steps between checkpoints"),
+                string(EVAL_PROBLEMS, EVAL_PROBLEMS_DEFAULT, "held-out problems (Hadoop path)"),
+                integer(EVAL_SAMPLES, EVAL_SAMPLES_DEFAULT, 1, "samples per problem"),
+                real(
+                        EVAL_TEMPERATURE,
+                        EVAL_TEMPERATURE_DEFAULT,
+                        0,
+                        false,
+                        NONE,
+                        "evaluation temperature"),
+                integer(EVAL_MAX_NEW_TOKENS, EVAL_MAX_NEW_TOKENS_DEFAULT, 1, "token budget"));
+    }
+
+    private static Map<String, ConfigKey> index(List<ConfigKey> keys) {
+        Map<String, ConfigKey> map = new LinkedHashMap<>();
+        for (ConfigKey key : keys) {
+            if (map.put(key.name(), key) != null) {
+                throw new IllegalStateException("Duplicate configuration key: " + key.name());
+            }
+            key.canonicalize(key.defaultValue()); // a default must satisfy its own range
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    /** All keys, in declaration order. */
+    public static Map<String, ConfigKey> all() {
+        return KEYS;
+    }
+}

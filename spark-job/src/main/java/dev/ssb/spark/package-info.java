@@ -1,0 +1,2 @@
+/** Spark-side plumbing shared by the stages: sessions, per-executor model cache, GPUs, seeds. */
+package dev.ssb.spark;
