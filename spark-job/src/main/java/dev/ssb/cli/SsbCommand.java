@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             RolloutCommand.class,
             CurateCommand.class,
             TeacherLogitsCommand.class,
+            GenerateCommand.class,
+            ToyModelCommand.class,
         })
 public final class SsbCommand implements Runnable {
 

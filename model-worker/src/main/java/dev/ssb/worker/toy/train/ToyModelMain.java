@@ -16,7 +16,8 @@ public final class ToyModelMain {
     public static void main(String[] args) {
         if (args.length == 0) {
             throw new IllegalArgumentException(
-                    "Usage: train --out DIR [--seed S] [--steps N] [--prompts DIR] | evaluate"
+                    "Usage: train --out DIR [--seed S] [--steps N] [--prompts DIR]"
+                            + " [--snapshot-every N] | evaluate"
                             + " --model DIR [--seed S] [--split heldout|dev] [--problems N]"
                             + " [--out FILE]");
         }
@@ -28,6 +29,7 @@ public final class ToyModelMain {
         String model = option(rest, "--model");
         String split = option(rest, "--split");
         String problems = option(rest, "--problems");
+        String snapshotEvery = option(rest, "--snapshot-every");
         if (!rest.isEmpty()) {
             throw new IllegalArgumentException("Unknown arguments: " + rest);
         }
@@ -43,7 +45,12 @@ public final class ToyModelMain {
                         ? Prompts.defaults()
                         : Prompts.fromDirectory(Path.of(promptsDir));
         switch (args[0]) {
-            case "train" -> ToyModelTrainer.train(config, prompts, Path.of(required(out, "--out")));
+            case "train" ->
+                    ToyModelTrainer.train(
+                            config,
+                            prompts,
+                            Path.of(required(out, "--out")),
+                            snapshotEvery == null ? 0 : Integer.parseInt(snapshotEvery));
             case "evaluate" ->
                     ToyModelEvaluation.run(
                             config,

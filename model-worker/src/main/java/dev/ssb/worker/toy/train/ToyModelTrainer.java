@@ -84,6 +84,16 @@ public final class ToyModelTrainer {
 
     /** Trains with {@code config} and writes the checkpoint into {@code out} (created). */
     public static Result train(ToyTrainingConfig config, Prompts prompts, Path out) {
+        return train(config, prompts, out, 0);
+    }
+
+    /**
+     * As {@link #train(ToyTrainingConfig, Prompts, Path)}, also writing a snapshot every {@code
+     * snapshotEvery} steps (0 = never) to the sibling folder {@code <out>-step<N>}: a run stopped
+     * early still leaves a usable model (whose learning rate had not finished decaying).
+     */
+    public static Result train(
+            ToyTrainingConfig config, Prompts prompts, Path out, int snapshotEvery) {
         requireNonNull(config, "config is null");
         requireNonNull(prompts, "prompts is null");
         requireNonNull(out, "out is null");
@@ -124,12 +134,20 @@ public final class ToyModelTrainer {
                                     ai.djl.Device.cpu(),
                                     DataType.FLOAT32);
                     FullTrainer trainer = new FullTrainer(model, adam)) {
-                finalLoss = loop(config, data, trainer);
-                CheckpointWriter.write(
-                        out,
-                        modelConfig,
-                        TensorSources.of(hostWeights(model)),
-                        CheckpointWriter.Options.of(Dtype.F32, tokenizerDir));
+                finalLoss =
+                        loop(
+                                config,
+                                data,
+                                trainer,
+                                snapshotEvery,
+                                step ->
+                                        write(
+                                                out.resolveSibling(
+                                                        out.getFileName() + "-step" + step),
+                                                modelConfig,
+                                                model,
+                                                tokenizerDir));
+                write(out, modelConfig, model, tokenizerDir);
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
             writeProvenance(out, config, finalLoss, millis);
@@ -140,8 +158,20 @@ public final class ToyModelTrainer {
         }
     }
 
+    private static void write(Path dir, ModelConfig config, Transformer model, Path tokenizerDir) {
+        CheckpointWriter.write(
+                dir,
+                config,
+                TensorSources.of(hostWeights(model)),
+                CheckpointWriter.Options.of(Dtype.F32, tokenizerDir));
+    }
+
     private static double loop(
-            ToyTrainingConfig config, ToyTrainingData data, FullTrainer trainer) {
+            ToyTrainingConfig config,
+            ToyTrainingData data,
+            FullTrainer trainer,
+            int snapshotEvery,
+            java.util.function.IntConsumer snapshot) {
         SplittableRandom random = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
         double windowLoss = 0;
         double lastWindow = Double.NaN;
@@ -179,6 +209,9 @@ public final class ToyModelTrainer {
                 windowTokens = 0;
                 windowSteps = 0;
                 windowStart = System.nanoTime();
+            }
+            if (snapshotEvery > 0 && (step + 1) % snapshotEvery == 0 && step + 1 < config.steps()) {
+                snapshot.accept(step + 1);
             }
         }
         return lastWindow;

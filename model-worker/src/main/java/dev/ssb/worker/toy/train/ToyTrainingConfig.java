@@ -2,6 +2,7 @@ package dev.ssb.worker.toy.train;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ssb.worker.api.ToyModelRecipe;
 import dev.ssb.worker.toy.ToyDifficulty;
 
 /**
@@ -96,7 +97,7 @@ public record ToyTrainingConfig(
     /** The recipe of the committed embedded model. */
     public static ToyTrainingConfig embedded() {
         return new ToyTrainingConfig(
-                20261126L,
+                ToyModelRecipe.EMBEDDED_SEED,
                 20_000,
                 ToyDifficulty.standard(),
                 128,
@@ -105,10 +106,10 @@ public record ToyTrainingConfig(
                 2,
                 384,
                 128,
-                450,
+                1600,
                 8,
                 3e-3,
-                30,
+                50,
                 0.35);
     }
 

@@ -62,6 +62,22 @@ final class ToyTrainingData {
         return splits.test().subList(0, ToyTrainingConfig.HELD_OUT_PROBLEMS);
     }
 
+    /**
+     * The first {@code size} held-out problems of {@code config}'s seed, without generating the
+     * train split (the test split is drawn first, so a shorter one is a prefix of a longer one).
+     */
+    static List<ToyProblem> heldOut(ToyTrainingConfig config, int size) {
+        if (size <= 0 || size > ToyTrainingConfig.HELD_OUT_PROBLEMS) {
+            throw new IllegalArgumentException(
+                    "Invalid held-out size: "
+                            + size
+                            + " (must be in [1, "
+                            + ToyTrainingConfig.HELD_OUT_PROBLEMS
+                            + "])");
+        }
+        return ToyDataset.generate(config.seed(), 0, size, config.difficulty()).test();
+    }
+
     /** Problems used to tune the recipe. */
     static List<ToyProblem> dev(ToyDataset.Splits splits) {
         return splits.test()
