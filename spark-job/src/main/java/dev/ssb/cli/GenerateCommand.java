@@ -19,12 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code ssb generate}: asks a model (the embedded one by default) a question, prints its reply. */
+/**
+ * {@code ssb generate}: asks a model (the embedded one by default) a question, prints its reply.
+ */
 @Command(
         name = "generate",
         mixinStandardHelpOptions = true,

@@ -33,7 +33,11 @@ final class ToyModelCommand implements Runnable {
                 "Example: ssb toy-model train --out /tmp/toy --seed 20261126"
             })
     static final class Train implements Callable<Integer> {
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Checkpoint folder.")
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "DIR",
+                description = "Checkpoint folder.")
         Path out;
 
         @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -61,13 +65,18 @@ final class ToyModelCommand implements Runnable {
                 "Example: ssb toy-model evaluate --model embedded:toy --problems 500"
             })
     static final class Evaluate implements Callable<Integer> {
-        @Option(names = "--model", paramLabel = "CHECKPOINT", description = "Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--model",
+                paramLabel = "CHECKPOINT",
+                description = "Default: ${DEFAULT-VALUE}.")
         String model = ModelWorker.EMBEDDED;
 
         @Option(names = "--seed", description = "The recipe's seed (default: ${DEFAULT-VALUE}).")
         long seed = ToyModelRecipe.EMBEDDED_SEED;
 
-        @Option(names = "--problems", description = "Problems per measurement (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--problems",
+                description = "Problems per measurement (default: ${DEFAULT-VALUE}).")
         int problems = 500;
 
         @Option(names = "--json", paramLabel = "FILE", description = "Also write the numbers here.")

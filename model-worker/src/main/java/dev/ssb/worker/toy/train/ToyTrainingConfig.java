@@ -106,11 +106,11 @@ public record ToyTrainingConfig(
                 2,
                 384,
                 128,
-                1600,
+                700,
                 8,
                 3e-3,
-                50,
-                0.35);
+                40,
+                0.3);
     }
 
     public ToyTrainingConfig withSteps(int value) {
