@@ -49,6 +49,7 @@ public final class ToyModelTrainer {
     static final int MAX_POSITIONS = 2048;
 
     private static final int LOG_EVERY = 10;
+    private static final int MAX_SKIPPED_IN_A_ROW = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ToyModelTrainer.class);
 
     /**
@@ -178,6 +179,8 @@ public final class ToyModelTrainer {
         long windowTokens = 0;
         int windowSteps = 0;
         long windowStart = System.nanoTime();
+        int skippedInARow = 0;
+        int skipped = 0;
         for (int step = 0; step < config.steps(); step++) {
             // one kind per batch: teacher conversations are twice as long, mixing pads students
             boolean teacher = random.nextDouble() < config.teacherFraction();
@@ -185,7 +188,21 @@ public final class ToyModelTrainer {
             for (int i = 0; i < config.batchSize(); i++) {
                 batch.add(data.sample(random, teacher));
             }
-            FullTrainer.Stats stats = trainer.step(batch);
+            FullTrainer.Stats stats;
+            try {
+                stats = trainer.step(batch);
+                skippedInARow = 0;
+            } catch (IllegalArgumentException e) {
+                // a rare batch whose gradient overflows: drop it (the update is not applied)
+                if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                    throw new IllegalStateException(
+                            "Cannot train toy model: " + skippedInARow + " bad batches in a row",
+                            e);
+                }
+                skipped++;
+                LOG.warn("Skipping batch at step {}: {}", step + 1, e.getMessage());
+                continue;
+            }
             if (!Double.isFinite(stats.loss())) {
                 throw new IllegalStateException(
                         "Cannot train toy model: loss is " + stats.loss() + " at step " + step);
@@ -213,6 +230,9 @@ public final class ToyModelTrainer {
             if (snapshotEvery > 0 && (step + 1) % snapshotEvery == 0 && step + 1 < config.steps()) {
                 snapshot.accept(step + 1);
             }
+        }
+        if (skipped > 0) {
+            LOG.warn("Skipped {} of {} batches whose gradient overflowed", skipped, config.steps());
         }
         return lastWindow;
     }

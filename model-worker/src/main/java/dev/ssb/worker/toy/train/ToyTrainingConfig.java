@@ -108,7 +108,7 @@ public record ToyTrainingConfig(
                 128,
                 700,
                 8,
-                3e-3,
+                2e-3,
                 40,
                 0.3);
     }
