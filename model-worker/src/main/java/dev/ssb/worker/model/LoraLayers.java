@@ -129,10 +129,14 @@ public final class LoraLayers implements AutoCloseable {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             NDArray a = e.getValue();
-            float[] data =
-                    a.getDataType() == DataType.FLOAT32
-                            ? a.toFloatArray()
-                            : a.toType(DataType.FLOAT32, false).toFloatArray();
+            float[] data;
+            if (a.getDataType() == DataType.FLOAT32) {
+                data = a.toFloatArray();
+            } else {
+                try (NDArray wide = a.toType(DataType.FLOAT32, true)) {
+                    data = wide.toFloatArray();
+                }
+            }
             out.put(e.getKey(), new HostTensor(a.getShape().getShape(), data));
         }
         return new LoraAdapter(config, out);

@@ -4,13 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.Activation;
 import dev.ssb.worker.api.ModelConfig;
 import dev.ssb.worker.io.TensorSource;
 import java.nio.ByteBuffer;
@@ -33,14 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class Transformer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Transformer.class);
 
-    /** Additive mask for forbidden keys: exp underflows to exactly 0 without producing NaN. */
-    private static final float MASKED = -1e9f;
-
     private final ModelConfig config;
     private final NDManager manager;
     private final DataType dtype;
     private final Map<String, NDArray> parameters;
-    private final Layer[] layers;
+    private final DecoderLayer[] layers;
     private final NDArray embed;
     private final NDArray norm;
     private final NDArray lmHead;
@@ -56,9 +51,9 @@ public final class Transformer implements AutoCloseable {
         this.manager = manager;
         this.dtype = dtype;
         this.parameters = Collections.unmodifiableMap(parameters);
-        this.layers = new Layer[config.numHiddenLayers()];
+        this.layers = new DecoderLayer[config.numHiddenLayers()];
         for (int i = 0; i < layers.length; i++) {
-            layers[i] = new Layer(i, parameters);
+            layers[i] = new DecoderLayer(config, dtype, i, parameters);
         }
         this.embed = parameters.get(WeightNames.EMBED);
         this.norm = parameters.get(WeightNames.NORM);
@@ -70,7 +65,7 @@ public final class Transformer implements AutoCloseable {
             float exponent = (float) (2 * i) / config.headDim();
             inv[i] = (float) (1.0 / Math.pow(config.ropeTheta(), exponent));
         }
-        this.invFreq = manager.create(inv);
+        this.invFreq = manager.create(inv, new Shape(1, 1, half)); // [1, 1, headDim / 2]
     }
 
     /**
@@ -81,6 +76,20 @@ public final class Transformer implements AutoCloseable {
      */
     public static Transformer create(
             ModelConfig config, TensorSource source, Device device, DataType dtype) {
+        return create(config, source, device, dtype, false);
+    }
+
+    /**
+     * As {@link #create(ModelConfig, TensorSource, Device, DataType)}; with {@code trainable} the
+     * weights never share memory with the source (a read-only memory-mapped file would crash the
+     * JVM on the first in-place optimizer update), at the cost of a copy.
+     */
+    public static Transformer create(
+            ModelConfig config,
+            TensorSource source,
+            Device device,
+            DataType dtype,
+            boolean trainable) {
         requireNonNull(config, "config is null");
         requireNonNull(source, "source is null");
         if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
@@ -108,6 +117,11 @@ public final class Transformer implements AutoCloseable {
                 }
                 ByteBuffer bytes = source.readFloat32(name);
                 NDArray array = manager.create(bytes, new Shape(shape), DataType.FLOAT32);
+                if (trainable && dtype == DataType.FLOAT32 && bytes.isReadOnly()) {
+                    NDArray view = array;
+                    array = view.duplicate();
+                    view.close();
+                }
                 if (dtype != DataType.FLOAT32) {
                     NDArray wide = array;
                     array = wide.toType(dtype, false);
@@ -149,8 +163,9 @@ public final class Transformer implements AutoCloseable {
     }
 
     /**
-     * Base weights by Hugging Face name (unmodifiable). They may share memory with a read-only
-     * memory-mapped checkpoint: training must not update them in place.
+     * Base weights by Hugging Face name (unmodifiable). Unless the model was created {@code
+     * trainable}, they may share memory with a read-only memory-mapped checkpoint and must not be
+     * updated in place.
      */
     public Map<String, NDArray> parameters() {
         return parameters;
@@ -188,13 +203,8 @@ public final class Transformer implements AutoCloseable {
         long seq = inputIds.getShape().get(1);
         NDArray keyValid = attentionMask.toType(DataType.FLOAT32, false);
         NDArray positions = keyValid.cumSum(1).sub(1).maximum(0);
-        NDArray mask = additiveMask(m, m.arange(0f, seq, 1f), keyValid);
-        NDArray x = embed(inputIds);
-        Rope rope = rope(positions);
-        for (Layer layer : layers) {
-            x = layer(layer, x, rope, mask, null, 0);
-        }
-        return rmsNorm(x, norm);
+        NDArray mask = Ops.additiveMask(m, m.arange(0f, seq, 1f), keyValid);
+        return run(inputIds, positions, mask, null, 0);
     }
 
     /**
@@ -215,7 +225,7 @@ public final class Transformer implements AutoCloseable {
                 validVocab == config.vocabSize()
                         ? lmHead
                         : lmHead.get(hidden.getManager(), new NDIndex(":{}", validVocab));
-        NDArray out = linear(hidden, w, null);
+        NDArray out = Ops.linear(hidden, w, null);
         return dtype == DataType.FLOAT32 ? out : out.toType(DataType.FLOAT32, false);
     }
 
@@ -253,7 +263,7 @@ public final class Transformer implements AutoCloseable {
                 run(
                         inputIds,
                         positions,
-                        additiveMask(m, m.arange(0f, seq, 1f), keyValid),
+                        Ops.additiveMask(m, m.arange(0f, seq, 1f), keyValid),
                         cache,
                         0);
         cache.advance((int) seq);
@@ -273,155 +283,24 @@ public final class Transformer implements AutoCloseable {
         NDArray keyValid = slots.gte(cache.padLeftArray()).toType(DataType.FLOAT32, false);
         NDArray positions = m.full(new Shape(1, 1), (float) slot).sub(cache.padLeftArray());
         NDArray qSlot = m.create(new float[] {slot});
-        NDArray x = run(inputIds, positions, additiveMask(m, qSlot, keyValid), cache, slot);
+        NDArray x = run(inputIds, positions, Ops.additiveMask(m, qSlot, keyValid), cache, slot);
         cache.advance(1);
         return logits(x.get(new NDIndex(":, -1, :")), validVocab);
     }
 
     private NDArray run(NDArray ids, NDArray positions, NDArray mask, KvCache cache, int slot) {
         NDArray x = embed(ids);
-        Rope rope = rope(positions);
-        for (Layer layer : layers) {
-            x = layer(layer, x, rope, mask, cache, slot);
+        Ops.Rope rope = Ops.rope(positions, invFreq, dtype);
+        for (DecoderLayer layer : layers) {
+            x = layer.forward(x, rope, mask, cache, slot, lora);
         }
-        return rmsNorm(x, norm);
-    }
-
-    /**
-     * {@code [batch, 1, 1, seq, keys]} additive mask: 0 where query slot i may see key slot j (j
-     * &lt;= i and the key is real), else a large negative value.
-     */
-    private static NDArray additiveMask(NDManager m, NDArray querySlots, NDArray keyValid) {
-        long batch = keyValid.getShape().get(0);
-        long keys = keyValid.getShape().get(1);
-        long seq = querySlots.getShape().get(0);
-        NDArray causal =
-                m.arange(0f, keys, 1f)
-                        .reshape(1, 1, keys)
-                        .lte(querySlots.reshape(1, seq, 1))
-                        .toType(DataType.FLOAT32, false);
-        NDArray allowed = causal.mul(keyValid.reshape(batch, 1, keys));
-        return allowed.sub(1f).mul(-MASKED).reshape(batch, 1, 1, seq, keys);
+        return Ops.rmsNorm(x, norm, (float) config.rmsNormEps(), dtype);
     }
 
     private NDArray embed(NDArray ids) {
         return ids.getNDArrayInternal()
                 .embedding(ids, embed, SparseFormat.DENSE)
                 .singletonOrThrow();
-    }
-
-    private record Rope(NDArray cos, NDArray sin) {}
-
-    /** cos/sin {@code [batch, 1, seq, headDim]} of positions {@code [batch, seq]}. */
-    private Rope rope(NDArray positions) {
-        long batch = positions.getShape().get(0);
-        long seq = positions.getShape().get(1);
-        NDArray freqs = positions.reshape(batch, seq, 1).mul(invFreq.reshape(1, 1, -1));
-        NDArray emb = freqs.concat(freqs, 2).expandDims(1);
-        NDArray cos = emb.cos();
-        NDArray sin = emb.sin();
-        if (dtype != DataType.FLOAT32) {
-            cos = cos.toType(dtype, false);
-            sin = sin.toType(dtype, false);
-        }
-        return new Rope(cos, sin);
-    }
-
-    /** {@code x·cos + rotate_half(x)·sin} with rotate_half(x) = [-x2, x1]. */
-    private static NDArray applyRope(NDArray x, Rope rope) {
-        NDList halves = x.split(2, 3);
-        NDArray rotated = halves.get(1).neg().concat(halves.get(0), 3);
-        return x.mul(rope.cos()).add(rotated.mul(rope.sin()));
-    }
-
-    private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray xf = dtype == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
-        NDArray variance = xf.square().mean(new int[] {-1}, true);
-        NDArray normed = xf.div(variance.add((float) config.rmsNormEps()).sqrt());
-        if (dtype != DataType.FLOAT32) {
-            normed = normed.toType(dtype, false);
-        }
-        return normed.mul(weight);
-    }
-
-    private static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
-    }
-
-    private NDArray project(NDArray x, Layer layer, int module) {
-        NDArray y = linear(x, layer.weights[module], layer.biases[module]);
-        if (lora != null) {
-            NDArray a = lora.a(layer.index, Layer.MODULES[module]);
-            if (a != null) {
-                NDArray b = lora.b(layer.index, Layer.MODULES[module]);
-                y = y.add(linear(linear(x, a, null), b, null).mul(lora.scale()));
-            }
-        }
-        return y;
-    }
-
-    private NDArray layer(
-            Layer layer, NDArray x, Rope rope, NDArray mask, KvCache cache, int slot) {
-        long batch = x.getShape().get(0);
-        long seq = x.getShape().get(1);
-        int heads = config.numAttentionHeads();
-        int kvHeads = config.numKeyValueHeads();
-        int hd = config.headDim();
-        NDArray h = rmsNorm(x, layer.inputNorm);
-        NDArray q = project(h, layer, Layer.Q).reshape(batch, seq, heads, hd).transpose(0, 2, 1, 3);
-        NDArray k =
-                project(h, layer, Layer.K).reshape(batch, seq, kvHeads, hd).transpose(0, 2, 1, 3);
-        NDArray v =
-                project(h, layer, Layer.V).reshape(batch, seq, kvHeads, hd).transpose(0, 2, 1, 3);
-        q = applyRope(q, rope);
-        k = applyRope(k, rope);
-        if (cache != null) {
-            cache.write(layer.index, k, v, slot);
-            k = cache.keys(x.getManager(), layer.index, slot + (int) seq);
-            v = cache.values(x.getManager(), layer.index, slot + (int) seq);
-        }
-        NDArray attn = attend(q, k, v, mask);
-        x = x.add(project(attn, layer, Layer.O));
-        h = rmsNorm(x, layer.postNorm);
-        NDArray gate = project(h, layer, Layer.GATE);
-        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(project(h, layer, Layer.UP));
-        return x.add(project(act, layer, Layer.DOWN));
-    }
-
-    /**
-     * Grouped-query attention without repeating keys: the {@code rep} query heads sharing a KV head
-     * are stacked along the sequence axis.
-     *
-     * @param q {@code [batch, heads, seq, headDim]}
-     * @param k {@code [batch, kvHeads, keys, headDim]}
-     * @param mask {@code [batch, 1, 1, seq, keys]}
-     * @return {@code [batch, seq, heads * headDim]}
-     */
-    private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask) {
-        long batch = q.getShape().get(0);
-        long seq = q.getShape().get(2);
-        long keys = k.getShape().get(2);
-        int heads = config.numAttentionHeads();
-        int kvHeads = config.numKeyValueHeads();
-        int hd = config.headDim();
-        long rep = heads / kvHeads;
-        NDArray scores =
-                q.reshape(batch, kvHeads, rep * seq, hd)
-                        .matMul(k.transpose(0, 1, 3, 2))
-                        .mul((float) (1.0 / Math.sqrt(hd)))
-                        .reshape(batch, kvHeads, rep, seq, keys);
-        if (dtype != DataType.FLOAT32) {
-            scores = scores.toType(DataType.FLOAT32, false);
-        }
-        NDArray probs = scores.add(mask).softmax(4);
-        if (dtype != DataType.FLOAT32) {
-            probs = probs.toType(dtype, false);
-        }
-        return probs.reshape(batch, kvHeads, rep * seq, keys)
-                .matMul(v)
-                .reshape(batch, heads, seq, hd)
-                .transpose(0, 2, 1, 3)
-                .reshape(batch, seq, (long) heads * hd);
     }
 
     /**
@@ -435,25 +314,24 @@ public final class Transformer implements AutoCloseable {
         }
         NDArray out = w.toType(DataType.FLOAT32, true);
         out.attach(into);
-        if (lora != null) {
-            for (Layer layer : layers) {
-                for (int mod = 0; mod < Layer.MODULES.length; mod++) {
-                    if (layer.weights[mod] == w
-                            && lora.a(layer.index, Layer.MODULES[mod]) != null) {
-                        try (NDManager tmp = into.newSubManager()) {
-                            NDArray a = lora.a(layer.index, Layer.MODULES[mod]);
-                            NDArray b = lora.b(layer.index, Layer.MODULES[mod]);
-                            NDArray delta = b.toType(DataType.FLOAT32, true);
-                            delta.attach(tmp);
-                            NDArray a32 = a.toType(DataType.FLOAT32, true);
-                            a32.attach(tmp);
-                            NDArray merged = out.add(delta.matMul(a32).mul(lora.scale()));
-                            merged.attach(into);
-                            out.close();
-                            out = merged;
-                        }
-                    }
-                }
+        String module = null;
+        int layerIndex = -1;
+        for (DecoderLayer layer : layers) {
+            if (layer.moduleOf(w) != null) {
+                module = layer.moduleOf(w);
+                layerIndex = layer.index();
+            }
+        }
+        if (lora != null && module != null && lora.a(layerIndex, module) != null) {
+            try (NDManager tmp = into.newSubManager()) {
+                NDArray b = lora.b(layerIndex, module).toType(DataType.FLOAT32, true);
+                b.attach(tmp);
+                NDArray a = lora.a(layerIndex, module).toType(DataType.FLOAT32, true);
+                a.attach(tmp);
+                NDArray merged = out.add(b.matMul(a).mul(lora.scale()));
+                merged.attach(into);
+                out.close();
+                out = merged;
             }
         }
         return out;
@@ -462,30 +340,5 @@ public final class Transformer implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
-    }
-
-    /** The weights of one decoder layer, projections indexed by the constants below. */
-    private static final class Layer {
-        static final String[] MODULES = {
-            "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"
-        };
-        static final int Q = 0, K = 1, V = 2, O = 3, GATE = 4, UP = 5, DOWN = 6;
-
-        final int index;
-        final NDArray inputNorm;
-        final NDArray postNorm;
-        final NDArray[] weights = new NDArray[MODULES.length];
-        final NDArray[] biases = new NDArray[MODULES.length];
-
-        Layer(int index, Map<String, NDArray> p) {
-            this.index = index;
-            this.inputNorm = p.get(WeightNames.layer(index, "input_layernorm.weight"));
-            this.postNorm = p.get(WeightNames.layer(index, "post_attention_layernorm.weight"));
-            for (int m = 0; m < MODULES.length; m++) {
-                String prefix = WeightNames.block(MODULES[m]) + "." + MODULES[m];
-                weights[m] = p.get(WeightNames.layer(index, prefix + ".weight"));
-                biases[m] = p.get(WeightNames.layer(index, prefix + ".bias"));
-            }
-        }
     }
 }

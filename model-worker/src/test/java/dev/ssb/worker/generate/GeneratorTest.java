@@ -48,9 +48,9 @@ class GeneratorTest {
         Generator generator = new Generator(model, 53, Set.of(STOP));
         for (SamplingParams params :
                 List.of(
-                        new SamplingParams(0.8f, 10, 0.9f, 12),
-                        new SamplingParams(1.3f, 0, 1f, 12),
-                        SamplingParams.greedy(12))) {
+                        new SamplingParams(0.8f, 10, 0.9f, 8),
+                        new SamplingParams(1.3f, 0, 1f, 8),
+                        SamplingParams.greedy(8))) {
             List<Generator.Result> batch = generator.generateBatch(requests(), params);
             List<Generator.Result> chunked = generator.generate(requests(), params, 2);
             for (int i = 0; i < requests().size(); i++) {
@@ -143,17 +143,26 @@ class GeneratorTest {
 
     @Test
     void idsAtOrAboveTheTokenizerVocabularyAreNeverSampled() {
-        SamplingParams params = new SamplingParams(2f, 0, 1f, 40);
+        SamplingParams params = new SamplingParams(2f, 0, 1f, 20);
         List<GenerationRequest> reqs = requests();
         boolean sawHigh = false;
         for (Generator.Result r : new Generator(model, 53, Set.of()).generate(reqs, params, 8)) {
             sawHigh |= Arrays.stream(r.tokenIds()).anyMatch(id -> id >= 30);
         }
         assertThat(sawHigh).as("unrestricted sampling reaches ids >= 30").isTrue();
-        for (SamplingParams p : List.of(params, new SamplingParams(2f, 40, 0.99f, 40))) {
+        for (SamplingParams p : List.of(params, new SamplingParams(2f, 40, 0.99f, 20))) {
             for (Generator.Result r : new Generator(model, 30, Set.of()).generate(reqs, p, 8)) {
                 assertThat(Arrays.stream(r.tokenIds()).max().orElse(0)).isLessThan(30);
             }
         }
+    }
+
+    @Test
+    void leavesNoNativeArraysBehind() {
+        Generator generator = new Generator(model, 53, Set.of(STOP));
+        int before = model.manager().getManagedArrays().size();
+        generator.generate(requests(), new SamplingParams(0.8f, 10, 0.9f, 8), 2);
+        generator.generate(requests(), SamplingParams.greedy(5), 8);
+        assertThat(model.manager().getManagedArrays()).hasSize(before);
     }
 }

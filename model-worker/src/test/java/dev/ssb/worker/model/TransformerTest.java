@@ -212,4 +212,64 @@ class TransformerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("model.norm.weight has shape [31], expected [32]");
     }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void float16PathAgreesWithFloat32(ModelConfig config) {
+        // the GPU code path (half weights, float32 softmax and logits), exercised on the CPU
+        InMemoryTensorSource weights = TinyModels.randomWeights(config, 13);
+        int[] ids = {9, 2, 31, 7, 18};
+        try (Transformer full = TinyModels.load(config, weights);
+                Transformer half =
+                        Transformer.create(
+                                config,
+                                weights,
+                                ai.djl.Device.cpu(),
+                                ai.djl.ndarray.types.DataType.FLOAT16)) {
+            assertThat(half.parameters().get("model.norm.weight").getDataType())
+                    .isEqualTo(ai.djl.ndarray.types.DataType.FLOAT16);
+            float[][] a = fullLogits(full, ids);
+            float[][] b = fullLogits(half, ids);
+            for (int t = 0; t < ids.length; t++) {
+                assertThat(maxAbsDiff(a[t], b[t])).isLessThan(3e-2);
+            }
+        }
+    }
+
+    @Test
+    void loadsMemoryMappedCheckpointsZeroCopyOrTrainable(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        ModelConfig config = TinyModels.qwen2();
+        InMemoryTensorSource weights = TinyModels.randomWeights(config, 17);
+        dev.ssb.worker.io.CheckpointWriter.write(
+                tmp,
+                config,
+                weights,
+                dev.ssb.worker.io.CheckpointWriter.Options.of(dev.ssb.worker.io.Dtype.F32, null));
+        int[] ids = {1, 2, 3, 4};
+        try (dev.ssb.worker.io.CheckpointDirectory dir =
+                        dev.ssb.worker.io.CheckpointDirectory.open(tmp);
+                Transformer memory = TinyModels.load(config, weights);
+                Transformer mapped =
+                        Transformer.create(
+                                config,
+                                dir,
+                                ai.djl.Device.cpu(),
+                                ai.djl.ndarray.types.DataType.FLOAT32);
+                Transformer trainable =
+                        Transformer.create(
+                                config,
+                                dir,
+                                ai.djl.Device.cpu(),
+                                ai.djl.ndarray.types.DataType.FLOAT32,
+                                true)) {
+            assertThat(dir.readFloat32("model.norm.weight").isReadOnly()).isTrue();
+            float[][] expected = fullLogits(memory, ids);
+            assertThat(fullLogits(mapped, ids)[3]).containsExactly(expected[3]);
+            // an in-place update must be possible (it would crash on a read-only mapping)
+            trainable.parameters().get("model.norm.weight").muli(2f);
+            assertThat(maxAbsDiff(fullLogits(trainable, ids)[3], expected[3])).isGreaterThan(1e-2);
+            assertThat(fullLogits(mapped, ids)[3]).containsExactly(expected[3]);
+        }
+    }
 }

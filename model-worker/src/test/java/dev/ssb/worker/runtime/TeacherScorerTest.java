@@ -143,4 +143,11 @@ class TeacherScorerTest {
         assertThatThrownBy(() -> scorer.score(REQUESTS, 5, 0f))
                 .hasMessage("Invalid temperature: 0.0 (must be > 0)");
     }
+
+    @Test
+    void leavesNoNativeArraysBehind() {
+        int before = model.manager().getManagedArrays().size();
+        new TeacherScorer(model, VALID, 8).score(REQUESTS, 3, 1f);
+        assertThat(model.manager().getManagedArrays()).hasSize(before);
+    }
 }

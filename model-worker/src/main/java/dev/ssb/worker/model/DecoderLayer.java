@@ -1,0 +1,134 @@
+package dev.ssb.worker.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+import dev.ssb.worker.api.ModelConfig;
+import java.util.Map;
+
+/**
+ * One pre-norm decoder layer: {@code x + attn(norm(x))}, then {@code x + mlp(norm(x))}, with
+ * grouped-query rotary attention and a SwiGLU MLP {@code down(silu(gate(x)) · up(x))}.
+ */
+final class DecoderLayer {
+    static final String[] MODULES = {
+        "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"
+    };
+    private static final int Q = 0, K = 1, V = 2, O = 3, GATE = 4, UP = 5, DOWN = 6;
+
+    private final ModelConfig config;
+    private final DataType dtype;
+    private final int index;
+    private final NDArray inputNorm;
+    private final NDArray postNorm;
+    private final NDArray[] weights = new NDArray[MODULES.length];
+    private final NDArray[] biases = new NDArray[MODULES.length];
+
+    DecoderLayer(ModelConfig config, DataType dtype, int index, Map<String, NDArray> p) {
+        this.config = config;
+        this.dtype = dtype;
+        this.index = index;
+        this.inputNorm = p.get(WeightNames.layer(index, "input_layernorm.weight"));
+        this.postNorm = p.get(WeightNames.layer(index, "post_attention_layernorm.weight"));
+        for (int m = 0; m < MODULES.length; m++) {
+            String prefix = WeightNames.block(MODULES[m]) + "." + MODULES[m];
+            weights[m] = p.get(WeightNames.layer(index, prefix + ".weight"));
+            biases[m] = p.get(WeightNames.layer(index, prefix + ".bias"));
+        }
+    }
+
+    int index() {
+        return index;
+    }
+
+    /** The projection module whose weight is {@code w}, or null. */
+    String moduleOf(NDArray w) {
+        for (int m = 0; m < MODULES.length; m++) {
+            if (weights[m] == w) {
+                return MODULES[m];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @param x {@code [batch, seq, hidden]}
+     * @param mask {@code [batch, 1, 1, seq, keys]} additive
+     * @param cache null for a plain forward; else k/v are written at {@code slot} and attention
+     *     reads slots {@code [0, slot + seq)}
+     */
+    NDArray forward(
+            NDArray x, Ops.Rope rope, NDArray mask, KvCache cache, int slot, LoraLayers lora) {
+        long batch = x.getShape().get(0);
+        long seq = x.getShape().get(1);
+        int heads = config.numAttentionHeads();
+        int kvHeads = config.numKeyValueHeads();
+        int hd = config.headDim();
+        float eps = (float) config.rmsNormEps();
+        NDArray h = Ops.rmsNorm(x, inputNorm, eps, dtype);
+        NDArray q = project(h, Q, lora).reshape(batch, seq, heads, hd).transpose(0, 2, 1, 3);
+        NDArray k = project(h, K, lora).reshape(batch, seq, kvHeads, hd).transpose(0, 2, 1, 3);
+        NDArray v = project(h, V, lora).reshape(batch, seq, kvHeads, hd).transpose(0, 2, 1, 3);
+        q = Ops.applyRope(q, rope);
+        k = Ops.applyRope(k, rope);
+        if (cache != null) {
+            cache.write(index, k, v, slot);
+            k = cache.keys(x.getManager(), index, slot + (int) seq);
+            v = cache.values(x.getManager(), index, slot + (int) seq);
+        }
+        x = x.add(project(attend(q, k, v, mask), O, lora));
+        h = Ops.rmsNorm(x, postNorm, eps, dtype);
+        NDArray gate = project(h, GATE, lora);
+        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(project(h, UP, lora));
+        return x.add(project(act, DOWN, lora));
+    }
+
+    /** {@code x·Wᵀ + b + scale·(x·Aᵀ)·Bᵀ}, the LoRA term only for target modules. */
+    private NDArray project(NDArray x, int module, LoraLayers lora) {
+        NDArray y = Ops.linear(x, weights[module], biases[module]);
+        if (lora != null) {
+            NDArray a = lora.a(index, MODULES[module]);
+            if (a != null) {
+                NDArray b = lora.b(index, MODULES[module]);
+                y = y.add(Ops.linear(Ops.linear(x, a, null), b, null).mul(lora.scale()));
+            }
+        }
+        return y;
+    }
+
+    /**
+     * Grouped-query attention without repeating keys: the {@code rep} query heads sharing a KV head
+     * are stacked along the sequence axis.
+     *
+     * @param q {@code [batch, heads, seq, headDim]}
+     * @param k {@code [batch, kvHeads, keys, headDim]}
+     * @param mask {@code [batch, 1, 1, seq, keys]}
+     * @return {@code [batch, seq, heads * headDim]}
+     */
+    private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        long batch = q.getShape().get(0);
+        long seq = q.getShape().get(2);
+        long keys = k.getShape().get(2);
+        int heads = config.numAttentionHeads();
+        int kvHeads = config.numKeyValueHeads();
+        int hd = config.headDim();
+        long rep = heads / kvHeads;
+        NDArray scores =
+                q.reshape(batch, kvHeads, rep * seq, hd)
+                        .matMul(k.transpose(0, 1, 3, 2))
+                        .mul((float) (1.0 / Math.sqrt(hd)))
+                        .reshape(batch, kvHeads, rep, seq, keys);
+        if (dtype != DataType.FLOAT32) {
+            scores = scores.toType(DataType.FLOAT32, false); // softmax in float32, as HF
+        }
+        NDArray probs = scores.add(mask).softmax(4);
+        if (dtype != DataType.FLOAT32) {
+            probs = probs.toType(dtype, false);
+        }
+        return probs.reshape(batch, kvHeads, rep * seq, keys)
+                .matMul(v)
+                .reshape(batch, heads, seq, hd)
+                .transpose(0, 2, 1, 3)
+                .reshape(batch, seq, (long) heads * hd);
+    }
+}
