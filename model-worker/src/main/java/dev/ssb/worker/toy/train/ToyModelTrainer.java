@@ -133,7 +133,8 @@ public final class ToyModelTrainer {
                                     TensorSources.of(
                                             ToyWeights.initial(modelConfig, config.seed())),
                                     ai.djl.Device.cpu(),
-                                    DataType.FLOAT32);
+                                    DataType.FLOAT32,
+                                    true);
                     FullTrainer trainer = new FullTrainer(model, adam)) {
                 finalLoss =
                         loop(
