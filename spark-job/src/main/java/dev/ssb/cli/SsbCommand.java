@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             DistillCommand.class,
             VerifyCommand.class,
             EvaluateCommand.class,
+            GenerateCommand.class,
+            ToyModelCommand.class,
         })
 public final class SsbCommand implements Runnable {
 
