@@ -99,18 +99,18 @@ public record ToyTrainingConfig(
         return new ToyTrainingConfig(
                 ToyModelRecipe.EMBEDDED_SEED,
                 20_000,
-                ToyDifficulty.standard(),
+                ToyDifficulty.embedded(),
                 128,
                 4,
                 4,
                 2,
                 384,
                 128,
-                700,
+                2000,
                 8,
                 2e-3,
-                40,
-                0.3);
+                60,
+                0.5);
     }
 
     public ToyTrainingConfig withSteps(int value) {
