@@ -106,7 +106,7 @@ public record ToyTrainingConfig(
                 2,
                 384,
                 128,
-                2000,
+                1000,
                 8,
                 2e-3,
                 60,
