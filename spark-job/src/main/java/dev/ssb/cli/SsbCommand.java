@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             DistillCommand.class,
             VerifyCommand.class,
             EvaluateCommand.class,
+            SqlCommand.class,
         })
 public final class SsbCommand implements Runnable {
 
