@@ -34,7 +34,32 @@ final class RunFixture {
     static final int SAMPLES = 4;
     static final int STEPS = 5;
 
+    private static Path shared;
+
     private RunFixture() {}
+
+    /**
+     * One run per test JVM, shared by the test classes that only read it, deleted when the JVM
+     * exits.
+     */
+    static synchronized Path shared() throws Exception {
+        if (shared == null) {
+            Path dir = Files.createTempDirectory("ssb-run-fixture");
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        try (var files = Files.walk(dir)) {
+                                            files.sorted(java.util.Comparator.reverseOrder())
+                                                    .forEach(f -> f.toFile().delete());
+                                        } catch (java.io.IOException e) {
+                                            // best effort: a temp folder
+                                        }
+                                    }));
+            shared = create(dir);
+        }
+        return shared;
+    }
 
     /** Builds the run under {@code dir} and returns its run folder. */
     static Path create(Path dir) throws Exception {

@@ -15,19 +15,19 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class SqlCommandTest {
 
-    @TempDir static Path dir;
     private static Path run;
+    private static Path dir;
 
     private record Result(int code, String out, String err) {}
 
     @BeforeAll
     static void createRun() throws Exception {
-        run = RunFixture.create(dir);
+        run = RunFixture.shared();
+        dir = run.getParent().getParent(); // holds the run two levels down: no table of its own
     }
 
     private static Result sql(String... args) {
