@@ -97,8 +97,17 @@ enum ResultFormat {
         return line.toString();
     }
 
+    /** As Spark's show: control characters escaped so a multi-line completion stays one row. */
     private static String shown(String cell) {
-        return cell == null ? "NULL" : cell;
+        if (cell == null) {
+            return "NULL";
+        }
+        return cell.replace("\n", "\\n")
+                .replace("\r", "\\r")
+                .replace("\t", "\\t")
+                .replace("\f", "\\f")
+                .replace("\u000B", "\\v")
+                .replace("\b", "\\b");
     }
 
     static String csvLine(String[] cells) {

@@ -87,7 +87,7 @@ class DryRunTest {
     }
 
     @Test
-    void inputsThatMustExistBeforeTheRunAreChecked() {
+    void inputsThatMustExistBeforeTheRunAreChecked() throws Exception {
         Result noProblems = run(common("ingest"));
         assertThat(noProblems.code()).isEqualTo(1);
         assertThat(noProblems.err())
@@ -106,8 +106,21 @@ class DryRunTest {
         Result noHeldOut = run(common("evaluate"));
         assertThat(noHeldOut.err())
                 .contains("Cannot plan evaluate: table eval_problems of run d1 is not complete");
-        Result missingAdapter = run(common("evaluate", "--problems", missing, "--adapter", "none"));
-        assertThat(missingAdapter.err()).contains("eval.problems " + missing + " does not exist");
+        Result missingHeldOut = run(common("evaluate", "--problems", missing, "--adapter", "none"));
+        assertThat(missingHeldOut.err()).contains("eval.problems " + missing + " does not exist");
+        Path heldOut = Files.writeString(dir.resolve("h.jsonl"), "{}\n");
+        Path student = dir.resolve("student");
+        Result missingAdapter =
+                run(
+                        common(
+                                "evaluate",
+                                "--problems",
+                                heldOut.toString(),
+                                "--adapter",
+                                student.toString()));
+        assertThat(missingAdapter.code()).isEqualTo(1);
+        assertThat(missingAdapter.err())
+                .contains("Cannot plan evaluate: eval.adapter " + student + " does not exist");
         Result badConfig = run(common("curate", "--set", "teacher.temperature=-1"));
         assertThat(badConfig.code()).isEqualTo(1);
         assertThat(badConfig.err()).contains("Invalid teacher.temperature: -1");

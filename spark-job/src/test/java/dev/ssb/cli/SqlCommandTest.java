@@ -108,6 +108,20 @@ class SqlCommandTest {
     }
 
     @Test
+    void multiLineCellsStayOnOneRowAndNullsShow() {
+        Result table =
+                sql("--run", run.toString(), "SELECT 'a\nb\tc' AS s, CAST(NULL AS INT) AS n");
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out().lines().toList())
+                .containsExactly(
+                        "+-------+----+",
+                        "|s      |n   |",
+                        "+-------+----+",
+                        "|a\\nb\\tc|NULL|",
+                        "+-------+----+");
+    }
+
+    @Test
     void jsonFormatKeepsTypesAndArrays() throws Exception {
         Result json =
                 sql(
