@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -103,7 +104,7 @@ public final class RunTables {
     }
 
     private static FileStatus[] folders(FileSystem fs, Path dir) throws IOException {
-        return java.util.Arrays.stream(
+        return Arrays.stream(
                         fs.listStatus(
                                 dir,
                                 p -> !p.getName().startsWith("_") && !p.getName().startsWith(".")))
