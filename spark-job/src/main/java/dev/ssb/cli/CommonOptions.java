@@ -37,6 +37,13 @@ final class CommonOptions {
     boolean force;
 
     @Option(
+            names = "--dry-run",
+            description =
+                    "Validate the configuration and input paths, print what would be read and"
+                            + " written, and exit without starting Spark.")
+    boolean dryRun;
+
+    @Option(
             names = {"-s", "--set"},
             paramLabel = "KEY=VALUE",
             description = "Sets any configuration key, e.g. --set rollout.samples=8 (repeatable).")
@@ -50,6 +57,13 @@ final class CommonOptions {
         put(cli, SsbProperties.OUT, out);
         put(cli, SsbProperties.RUN_ID, runId);
         return ConfigResolver.resolve(Optional.ofNullable(conf), cli);
+    }
+
+    /** Prints the plan of a dry run; the exit code of the command. */
+    static int printPlan(picocli.CommandLine.Model.CommandSpec spec, StagePlan plan) {
+        spec.commandLine().getOut().print(plan.render());
+        spec.commandLine().getOut().flush();
+        return 0;
     }
 
     private static void put(Map<String, String> map, String key, String value) {

@@ -1,7 +1,10 @@
 package dev.ssb.cli;
 
 import dev.ssb.config.SsbConfig;
+import dev.ssb.curate.CurateSettings;
 import dev.ssb.curate.CurateStage;
+import dev.ssb.ingest.IngestStage;
+import dev.ssb.rollout.RolloutStage;
 import dev.ssb.spark.SparkSessions;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
@@ -29,6 +32,16 @@ final class CurateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SsbConfig config = options.resolve();
+        if (options.dryRun) {
+            CurateSettings.from(config); // validates the teacher.* keys and reads both prompts
+            return CommonOptions.printPlan(
+                    spec,
+                    new StagePlan("curate", config)
+                            .model(config)
+                            .readsTable(IngestStage.PROBLEMS, "ingest")
+                            .readsTable(RolloutStage.ROLLOUTS, "rollout")
+                            .writesTable(CurateStage.TEACHER_CONTEXTS));
+        }
         StageOutput.Outcome outcome =
                 CurateStage.run(SparkSessions.getOrCreate("ssb curate"), config, options.force);
         spec.commandLine()

@@ -1,7 +1,9 @@
 package dev.ssb.cli;
 
 import dev.ssb.config.SsbConfig;
+import dev.ssb.distill.DistillSettings;
 import dev.ssb.distill.DistillStage;
+import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.spark.SparkSessions;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
@@ -40,6 +42,22 @@ final class DistillCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SsbConfig config = options.resolve();
+        if (options.dryRun) {
+            DistillSettings.from(config); // validates the distill.* keys
+            return CommonOptions.printPlan(
+                    spec,
+                    new StagePlan("distill", config)
+                            .model(config)
+                            .readsTable(TeacherLogitsStage.TEACHER_LOGITS, "teacher-logits")
+                            .writesTable(DistillStage.TRAIN_METRICS)
+                            .writesTable(DistillStage.ADAPTER)
+                            .writes("checkpoints", DistillStage.WORK_DIR + "/checkpoints")
+                            .note(
+                                    resume
+                                            ? "--resume: continues from the newest checkpoint"
+                                                    + " there, if any"
+                                            : "without --resume an unfinished run starts over"));
+        }
         StageOutput.Outcome outcome =
                 DistillStage.run(
                         SparkSessions.getOrCreate("ssb distill"), config, options.force, resume);

@@ -61,6 +61,9 @@ final class EvaluateCommand implements Callable<Integer> {
             options.overrides.put(SsbProperties.EVAL_TAG, tag);
         }
         SsbConfig config = options.resolve();
+        if (options.dryRun) {
+            return CommonOptions.printPlan(spec, EvaluatePlan.of(config));
+        }
         var spark = SparkSessions.getOrCreate("ssb evaluate");
         EvaluateStage.Result result = EvaluateStage.run(spark, config, options.force);
         var out = spec.commandLine().getOut();

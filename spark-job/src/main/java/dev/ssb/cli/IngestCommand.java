@@ -1,6 +1,7 @@
 package dev.ssb.cli;
 
 import dev.ssb.config.SsbConfig;
+import dev.ssb.config.SsbProperties;
 import dev.ssb.ingest.IngestStage;
 import dev.ssb.spark.SparkSessions;
 import dev.ssb.table.RunLayout;
@@ -28,6 +29,16 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SsbConfig config = options.resolve();
+        if (options.dryRun) {
+            return CommonOptions.printPlan(
+                    spec,
+                    new StagePlan(IngestStage.NAME, config)
+                            .readsPath(
+                                    SsbProperties.DATA_PROBLEMS,
+                                    config.string(SsbProperties.DATA_PROBLEMS))
+                            .writesTable(IngestStage.PROBLEMS)
+                            .writesTable(IngestStage.REJECTED));
+        }
         StageOutput.Outcome outcome =
                 IngestStage.run(SparkSessions.getOrCreate("ssb ingest"), config, options.force);
         RunLayout layout = new RunLayout(config.out(), config.runId());

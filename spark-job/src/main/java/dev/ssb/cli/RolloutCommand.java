@@ -1,6 +1,8 @@
 package dev.ssb.cli;
 
 import dev.ssb.config.SsbConfig;
+import dev.ssb.ingest.IngestStage;
+import dev.ssb.rollout.RolloutSettings;
 import dev.ssb.rollout.RolloutStage;
 import dev.ssb.spark.SparkSessions;
 import dev.ssb.table.RunLayout;
@@ -28,6 +30,15 @@ final class RolloutCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SsbConfig config = options.resolve();
+        if (options.dryRun) {
+            RolloutSettings.from(config); // validates the rollout.* keys and reads the prompt
+            return CommonOptions.printPlan(
+                    spec,
+                    new StagePlan("rollout", config)
+                            .model(config)
+                            .readsTable(IngestStage.PROBLEMS, "ingest")
+                            .writesTable(RolloutStage.ROLLOUTS));
+        }
         StageOutput.Outcome outcome =
                 RolloutStage.run(SparkSessions.getOrCreate("ssb rollout"), config, options.force);
         spec.commandLine()

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             GenerateCommand.class,
             ToyModelCommand.class,
+            SqlCommand.class,
         })
 public final class SsbCommand implements Runnable {
 

@@ -1,6 +1,8 @@
 package dev.ssb.cli;
 
 import dev.ssb.config.SsbConfig;
+import dev.ssb.curate.CurateStage;
+import dev.ssb.logits.LogitsSettings;
 import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.spark.SparkSessions;
 import dev.ssb.table.RunLayout;
@@ -28,6 +30,15 @@ final class TeacherLogitsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SsbConfig config = options.resolve();
+        if (options.dryRun) {
+            LogitsSettings.from(config); // validates the logits.* keys
+            return CommonOptions.printPlan(
+                    spec,
+                    new StagePlan("teacher-logits", config)
+                            .model(config)
+                            .readsTable(CurateStage.TEACHER_CONTEXTS, "curate")
+                            .writesTable(TeacherLogitsStage.TEACHER_LOGITS));
+        }
         StageOutput.Outcome outcome =
                 TeacherLogitsStage.run(
                         SparkSessions.getOrCreate("ssb teacher-logits"), config, options.force);

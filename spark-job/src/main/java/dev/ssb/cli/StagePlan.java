@@ -1,0 +1,146 @@
+package dev.ssb.cli;
+
+import dev.ssb.config.SsbConfig;
+import dev.ssb.config.SsbProperties;
+import dev.ssb.table.Manifest;
+import dev.ssb.table.RunLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import scala.Tuple2;
+
+/**
+ * What a stage command would read and write, checked without Spark ({@code --dry-run}). Inputs that
+ * exist before a pipeline starts (dataset files, checkpoints, adapters) must exist; tables that an
+ * earlier stage writes may be missing, so a scheduler can dry-run every stage of a DAG up front.
+ */
+final class StagePlan {
+
+    /** A checkpoint name a model runtime resolves itself, like {@code embedded:toy}. */
+    private static final Pattern RUNTIME_ID = Pattern.compile("[a-z][a-z0-9]*:[^/].*");
+
+    private final String stage;
+    private final RunLayout layout;
+    private final Configuration hadoop;
+    private final List<String> lines = new ArrayList<>();
+
+    StagePlan(String stage, SsbConfig config) {
+        this.stage = stage;
+        this.layout = new RunLayout(config.out(), config.runId());
+        this.hadoop = hadoopConfiguration();
+        lines.add(
+                String.format(
+                        "ssb %s --dry-run: run %s in %s (config hash %s)",
+                        stage, config.runId(), layout.runPath(), config.hash()));
+    }
+
+    /** A file or folder the stage reads that must exist before the run. */
+    StagePlan readsPath(String what, String path) {
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException(
+                    String.format("Cannot plan %s: %s is not set", stage, what));
+        }
+        if (!exists(new Path(path))) {
+            throw new IllegalArgumentException(
+                    String.format("Cannot plan %s: %s %s does not exist", stage, what, path));
+        }
+        return line("reads", what, path, "exists");
+    }
+
+    /** The model checkpoint: a path must exist; a runtime name like embedded:toy is passed on. */
+    StagePlan model(SsbConfig config) {
+        String checkpoint = config.string(SsbProperties.MODEL_CHECKPOINT);
+        String where =
+                config.string(SsbProperties.MODEL_DEVICE)
+                        + ", "
+                        + config.string(SsbProperties.MODEL_DTYPE);
+        if (RUNTIME_ID.matcher(checkpoint).matches()) {
+            return line("model", checkpoint, where, "resolved by the model runtime");
+        }
+        readsPath(SsbProperties.MODEL_CHECKPOINT, checkpoint);
+        return this;
+    }
+
+    /** A table of this run written by {@code producer}: present, or planned before this stage. */
+    StagePlan readsTable(String table, String producer) {
+        Optional<Manifest> manifest = layout.manifest(table, hadoop);
+        return line(
+                "reads",
+                "table " + table,
+                layout.tablePath(table).toString(),
+                manifest.map(m -> "complete " + m.counts())
+                        .orElse("not yet written (ssb " + producer + " must run first)"));
+    }
+
+    /** A table of this run the stage writes, and whether a committed one is already there. */
+    StagePlan writesTable(String table) {
+        Optional<Manifest> manifest = layout.manifest(table, hadoop);
+        return line(
+                "writes",
+                "table " + table,
+                layout.tablePath(table).toString(),
+                manifest.map(
+                                m ->
+                                        "committed "
+                                                + m.finishedAt()
+                                                + ": a no-op unless its settings changed or"
+                                                + " --force")
+                        .orElse("new"));
+    }
+
+    /** Any other output, relative to the run folder. */
+    StagePlan writes(String what, String relative) {
+        return line("writes", what, new Path(layout.runPath(), relative).toString(), "");
+    }
+
+    StagePlan note(String text) {
+        lines.add("  " + text);
+        return this;
+    }
+
+    boolean isComplete(String table) {
+        return layout.isComplete(table, hadoop);
+    }
+
+    RunLayout layout() {
+        return layout;
+    }
+
+    boolean exists(Path path) {
+        try {
+            return path.getFileSystem(hadoop).exists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot check " + path, e);
+        }
+    }
+
+    String render() {
+        return String.join(System.lineSeparator(), lines)
+                + System.lineSeparator()
+                + "  nothing was run (no SparkSession started)"
+                + System.lineSeparator();
+    }
+
+    private StagePlan line(String verb, String what, String where, String state) {
+        lines.add(
+                String.format(
+                        "  %-7s %-24s %s%s",
+                        verb, what, where, state.isEmpty() ? "" : "  " + state));
+        return this;
+    }
+
+    /** The spark.hadoop.* settings spark-submit passes, without starting Spark. */
+    private static Configuration hadoopConfiguration() {
+        Configuration conf = new Configuration();
+        for (Tuple2<String, String> e : new SparkConf().getAllWithPrefix("spark.hadoop.")) {
+            conf.set(e._1(), e._2());
+        }
+        return conf;
+    }
+}

@@ -1,0 +1,182 @@
+package dev.ssb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * conf/airflow/ssb_dag.py compiles, declares one client-mode spark-submit per stage in pipeline
+ * order with the Java 17 flags, and the CLI accepts every task's arguments with --dry-run. Airflow
+ * is not installed: a Python script loads the DAG against stub airflow modules.
+ */
+class AirflowDagTest {
+
+    static final Path REPO = Path.of(System.getProperty("ssb.repo.dir", "..")).toAbsolutePath();
+    private static final Path DAG = REPO.resolve("conf/airflow/ssb_dag.py");
+    private static final Pattern TEMPLATE = Pattern.compile("\\{\\{ *(params\\.)?(\\w+) *}}");
+
+    @TempDir static Path dir;
+    private static JsonNode dag;
+
+    @BeforeAll
+    static void loadDag() throws Exception {
+        assumeThat(NotebookQueriesTest.python3()).as("python3 on PATH").isTrue();
+        Path script = dir.resolve("dump_dag.py");
+        try (var in = AirflowDagTest.class.getResourceAsStream("/dev/ssb/airflow/dump_dag.py")) {
+            Files.copy(in, script);
+        }
+        dag = new ObjectMapper().readTree(python(script.toString(), DAG.toString()));
+    }
+
+    static String python(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("python3"));
+        command.addAll(Arrays.asList(args));
+        Process p =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("python3 %s", command).isZero();
+        return out;
+    }
+
+    @Test
+    void compiles() throws Exception {
+        python(
+                "-c",
+                "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2],"
+                        + " doraise=True)",
+                DAG.toString(),
+                dir.resolve("ssb_dag.pyc").toString());
+        assertThat(dir.resolve("ssb_dag.pyc")).isNotEmptyFile();
+    }
+
+    @Test
+    void oneClientModeSubmitPerStageInPipelineOrder() {
+        List<String> ids = new ArrayList<>();
+        List<String> upstream = new ArrayList<>();
+        for (JsonNode task : dag.get("tasks")) {
+            ids.add(task.get("task_id").asText());
+            upstream.add(task.get("upstream").toString());
+            assertThat(task.get("deploy_mode").asText()).isEqualTo("client");
+            assertThat(task.get("java_class").asText()).isEqualTo(SsbCommand.class.getName());
+            assertThat(task.get("application").asText())
+                    .contains("var.value.get('ssb_jar'")
+                    .contains("-cluster.jar");
+            List<String> args = args(task);
+            assertThat(args.get(0)).isEqualTo(task.get("task_id").asText().replace('_', '-'));
+            assertThat(String.join(" ", args))
+                    .contains("--run-id {{ ds_nodash }}")
+                    .doesNotContain("--force");
+        }
+        assertThat(ids)
+                .containsExactly(
+                        "ingest", "rollout", "curate", "teacher_logits", "distill", "evaluate");
+        assertThat(upstream)
+                .containsExactly(
+                        "[]",
+                        "[\"ingest\"]",
+                        "[\"rollout\"]",
+                        "[\"curate\"]",
+                        "[\"teacher_logits\"]",
+                        "[\"distill\"]");
+        assertThat(args(dag.get("tasks").get(4))).contains("--resume");
+    }
+
+    @Test
+    void javaOptionsCarryEveryModuleFlagOfTheBuild() throws Exception {
+        List<String> flags = moduleFlags();
+        assertThat(flags).contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+        for (JsonNode task : dag.get("tasks")) {
+            JsonNode conf = task.get("conf");
+            for (String key :
+                    List.of("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions")) {
+                List<String> options = List.of(conf.get(key).asText().split(" "));
+                assertThat(options).as(key).containsAll(flags).contains("-Dai.djl.offline=true");
+            }
+            assertThat(conf.get("spark.executor.resource.gpu.amount").asText()).isEqualTo("1");
+            assertThat(conf.get("spark.task.resource.gpu.amount").asText()).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void theCliAcceptsEveryTasksArgumentsWithDryRun() throws Exception {
+        Path problems = Files.writeString(dir.resolve("train.jsonl"), "{}\n");
+        Path heldOut = Files.writeString(dir.resolve("math500.jsonl"), "{}\n");
+        Map<String, String> values =
+                Map.of(
+                        "ds_nodash", "20250101",
+                        "out", dir.resolve("runs").toString(),
+                        "problems", problems.toString(),
+                        "eval_problems", heldOut.toString(),
+                        "model", "embedded:toy",
+                        "ssb_conf", REPO.resolve("conf/ssb-cluster.properties").toString(),
+                        "eval_tag", dag.get("params").get("eval_tag").asText());
+        for (JsonNode task : dag.get("tasks")) {
+            List<String> args = new ArrayList<>();
+            for (String arg : args(task)) {
+                args.add(render(arg, values));
+            }
+            args.add("--dry-run");
+            CommandLine cli = SsbCommand.commandLine();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            cli.setOut(new PrintWriter(out));
+            cli.setErr(new PrintWriter(err));
+            int code = cli.execute(args.toArray(String[]::new));
+            assertThat(code).as("%s: %s", args, err).isZero();
+            assertThat(out.toString())
+                    .startsWith(
+                            "ssb "
+                                    + args.get(0)
+                                    + " --dry-run: run 20250101 in "
+                                    + dir.resolve("runs/20250101"));
+        }
+        assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    private static List<String> args(JsonNode task) {
+        List<String> args = new ArrayList<>();
+        task.get("application_args").forEach(a -> args.add(a.asText()));
+        return args;
+    }
+
+    private static String render(String arg, Map<String, String> values) {
+        Matcher m = TEMPLATE.matcher(arg);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = values.get(m.group(2));
+            assertThat(value).as("a value for %s", m.group()).isNotNull();
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        assertThat(out.toString()).doesNotContain("{{");
+        return out.toString();
+    }
+
+    /** The parent pom's ssb.module.flags: what Spark 4 needs on Java 17. */
+    static List<String> moduleFlags() throws Exception {
+        Matcher m =
+                Pattern.compile("<ssb.module.flags>(.*?)</ssb.module.flags>", Pattern.DOTALL)
+                        .matcher(Files.readString(REPO.resolve("pom.xml")));
+        assertThat(m.find()).isTrue();
+        return List.of(m.group(1).strip().split("\\s+"));
+    }
+}
