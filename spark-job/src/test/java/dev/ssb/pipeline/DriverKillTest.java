@@ -60,7 +60,9 @@ class DriverKillTest {
                 assertThat(driver.isAlive())
                         .as("driver exited before distill: %s", log(tmp.resolve("driver.log")))
                         .isTrue();
-                assertThat(System.nanoTime()).as("no distill checkpoint in time").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("no distill checkpoint in time")
+                        .isLessThan(deadline);
                 Thread.sleep(50);
             }
             driver.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
@@ -115,7 +117,10 @@ class DriverKillTest {
                                 "--model",
                                 model.toString(),
                                 "--problems",
-                                model.getParent().getParent().resolve("data/train.jsonl").toString()));
+                                model.getParent()
+                                        .getParent()
+                                        .resolve("data/train.jsonl")
+                                        .toString()));
         args.addAll(flags);
         return args.toArray(String[]::new);
     }
