@@ -39,13 +39,22 @@ import java.util.SplittableRandom;
  * #SCRIPT} (one JSON object per line: question, gold); that works in executor and subprocess JVMs
  * too. Generation: a hinted-teacher prompt answers gold; with an adapter set (a student) every
  * reply answers gold; a rollout draws gold, gold + 1 or no answer from its seed; all other calls go
- * to the real model.
+ * to the real model. System properties can make generation slow and observable ({@link #MARKERS},
+ * {@link #DELAY_MS}).
  */
 public final class ScriptedRuntime implements ModelRuntime {
 
     public static final String SCRIPT = "SCRIPT.jsonl";
 
+    /** System property: a folder where each generate call leaves a file named after the pid. */
+    public static final String MARKERS = "ssb.scripted.markers";
+
+    /** System property: milliseconds each generate call sleeps (a slow model). */
+    public static final String DELAY_MS = "ssb.scripted.delay_ms";
+
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.concurrent.atomic.AtomicInteger CALLS =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** Writes the script of {@code problems} into {@code dir}. */
     public static void script(Path dir, List<ToyProblem> problems) {
@@ -116,7 +125,33 @@ public final class ScriptedRuntime implements ModelRuntime {
 
         @Override
         public List<Generation> generate(List<GenerationRequest> requests, SamplingParams params) {
+            slowDown();
             return requests.stream().map(this::reply).toList();
+        }
+
+        /**
+         * With {@value #MARKERS} set, leaves a file {@code <pid>-<n>} there per call (so a test
+         * knows which JVM is generating); with {@value #DELAY_MS} set, then sleeps that long.
+         */
+        private static void slowDown() {
+            String markers = System.getProperty(MARKERS);
+            if (markers != null) {
+                String name = ProcessHandle.current().pid() + "-" + CALLS.incrementAndGet();
+                try {
+                    Files.writeString(Path.of(markers, name), "");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            long delay = Long.getLong(DELAY_MS, 0);
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
         }
 
         private Generation reply(GenerationRequest r) {
