@@ -156,12 +156,21 @@ public final class RunPipeline {
                 report(round, config, RolloutStage.NAME, RolloutStage.run(spark, config, force)));
         report.accept(
                 report(round, config, CurateStage.NAME, CurateStage.run(spark, config, force)));
-        report.accept(
+        StageReport logits =
                 report(
                         round,
                         config,
                         TeacherLogitsStage.NAME,
-                        TeacherLogitsStage.run(spark, config, force)));
+                        TeacherLogitsStage.run(spark, config, force));
+        report.accept(logits);
+        if (logits.counts().getOrDefault(TeacherLogitsStage.TEACHER_LOGITS, 0L) == 0) {
+            throw new IllegalStateException(
+                    String.format(
+                            "Cannot distill run %s: curate accepted no problem (%s); use more"
+                                    + " problems or rollout.samples, or a base model that solves"
+                                    + " some but not all of them",
+                            config.runId(), stages.get(2).counts()));
+        }
         report.accept(
                 report(
                         round,

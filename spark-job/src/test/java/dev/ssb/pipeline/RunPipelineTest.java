@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssb.cli.SsbCommand;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
+import dev.ssb.rollout.FakeModelRuntime;
 import dev.ssb.spark.SharedSpark;
 import dev.ssb.table.Manifest;
 import dev.ssb.worker.api.Device;
@@ -15,6 +16,9 @@ import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.ModelWorker;
 import dev.ssb.worker.api.TeacherLogits;
 import dev.ssb.worker.api.TeacherLogitsRequest;
+import dev.ssb.worker.toy.ToyDataset;
+import dev.ssb.worker.toy.ToyDifficulty;
+import dev.ssb.worker.toy.ToyProblem;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -130,6 +134,40 @@ class RunPipelineTest {
         Map<Path, byte[]> after = manifests(runs);
         assertThat(after.keySet()).isEqualTo(manifests.keySet());
         manifests.forEach((p, bytes) -> assertThat(after.get(p)).as(p.toString()).isEqualTo(bytes));
+    }
+
+    @Test
+    void runStopsBeforeDistillWhenCurateAcceptedNothing() throws Exception {
+        SharedSpark.session();
+        List<ToyProblem> toy = ToyDataset.generate(17, 6, 0, ToyDifficulty.standard()).train();
+        for (ToyProblem p : toy) { // every rollout right: nothing to learn from
+            FakeModelRuntime.script(p.question(), List.of(Integer.toString(p.answer())));
+        }
+        Path input = tmp.resolve("all-correct.jsonl");
+        Files.write(input, toy.stream().map(ToyDataset::toJsonLine).toList());
+        CommandLine cli = SsbCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code =
+                cli.execute(
+                        "run",
+                        "--out",
+                        tmp.resolve("runs").toString(),
+                        "--run-id",
+                        "easy",
+                        "--model",
+                        "fake:toy",
+                        "--problems",
+                        input.toString());
+        assertThat(code).as("%s", out).isEqualTo(1);
+        assertThat(out.toString()).contains("easy teacher-logits: done");
+        assertThat(err.toString())
+                .contains(
+                        "Cannot distill run easy: curate accepted no problem ({problems=6,"
+                                + " accepted=0, all_correct=6,");
+        assertThat(tmp.resolve("runs/easy/train_metrics")).doesNotExist();
     }
 
     @Test
