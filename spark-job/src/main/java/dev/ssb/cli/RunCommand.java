@@ -1,6 +1,7 @@
 package dev.ssb.cli;
 
 import dev.ssb.config.SsbConfig;
+import dev.ssb.eval.EvaluateStage;
 import dev.ssb.pipeline.RunPipeline;
 import dev.ssb.spark.SparkSessions;
 import java.io.PrintWriter;
@@ -61,8 +62,7 @@ final class RunCommand implements Callable<Integer> {
                                             "%nround %d (%s):%n%s%n  %s%n",
                                             round.round(),
                                             round.config().runId(),
-                                            dev.ssb.eval.EvaluateStage.readSummary(spark, md)
-                                                    .strip(),
+                                            EvaluateStage.readSummary(spark, md).strip(),
                                             md));
             round.mergedStudent().ifPresent(m -> out.printf("  merged student: %s%n", m));
         }

@@ -58,6 +58,9 @@ public final class RunPipeline {
     public record StageReport(
             int round, String runId, String stage, boolean skipped, Map<String, Long> counts) {
         public StageReport {
+            if (round < 1) {
+                throw new IllegalArgumentException("Invalid round: " + round + " (must be >= 1)");
+            }
             requireNonNull(runId, "runId is null");
             requireNonNull(stage, "stage is null");
             counts =
@@ -169,7 +172,7 @@ public final class RunPipeline {
                             "Cannot distill run %s: curate accepted no problem (%s); use more"
                                     + " problems or rollout.samples, or a base model that solves"
                                     + " some but not all of them",
-                            config.runId(), stages.get(2).counts()));
+                            config.runId(), curateCounts(stages)));
         }
         report.accept(
                 report(
@@ -190,6 +193,14 @@ public final class RunPipeline {
         Optional<Path> merged =
                 merge ? Optional.of(StudentMerge.run(spark, config, force)) : Optional.empty();
         return new Round(round, config, stages, summary, merged);
+    }
+
+    private static Map<String, Long> curateCounts(List<StageReport> stages) {
+        return stages.stream()
+                .filter(s -> s.stage().equals(CurateStage.NAME))
+                .findFirst()
+                .map(StageReport::counts)
+                .orElse(Map.of());
     }
 
     private static StageReport report(
