@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             RunCommand.class,
             DemoCommand.class,
+            GenerateCommand.class,
+            ToyModelCommand.class,
         })
 public final class SsbCommand implements Runnable {
 

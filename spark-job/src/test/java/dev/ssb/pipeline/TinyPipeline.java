@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * A whole-pipeline test setting: a tiny random checkpoint with scripted generations ({@link
- * ScriptedRuntime}) and toy problems, and the flags that keep every stage small and fast.
+ * ScriptedRuntime}) and toy problems (of the embedded difficulty, as {@code ssb demo} writes them),
+ * and the flags that keep every stage small and fast.
  */
 final class TinyPipeline {
 
@@ -21,7 +22,7 @@ final class TinyPipeline {
 
     /** Writes the checkpoint under {@code dir}, scripted for the toy splits of {@code seed}. */
     static Path checkpoint(Path dir, long seed, int train, int test) {
-        ToyDataset.Splits splits = ToyDataset.generate(seed, train, test, ToyDifficulty.standard());
+        ToyDataset.Splits splits = ToyDataset.generate(seed, train, test, ToyDifficulty.embedded());
         List<ToyProblem> all = new ArrayList<>(splits.train());
         all.addAll(splits.test());
         ScriptedRuntime.script(dir, all);
@@ -32,7 +33,7 @@ final class TinyPipeline {
      * Writes the toy splits of {@code seed} as {@code dir/train.jsonl} and {@code dir/test.jsonl}.
      */
     static void problems(Path dir, long seed, int train, int test) {
-        ToyDataset.write(dir, seed, train, test, ToyDifficulty.standard());
+        ToyDataset.write(dir, seed, train, test, ToyDifficulty.embedded());
     }
 
     /** Small settings for every stage, as --set flags. */

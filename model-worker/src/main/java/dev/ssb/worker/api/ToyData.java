@@ -20,12 +20,13 @@ public final class ToyData {
 
     /**
      * Writes {@code dir/train.jsonl} ({@code train} problems) and {@code dir/test.jsonl} ({@code
-     * test} problems) at the standard difficulty. The splits are disjoint, the held-out split
-     * depends only on {@code seed} and {@code test}, and the bytes only on the arguments.
+     * test} problems) at the difficulty the embedded toy model is trained on. The splits are
+     * disjoint, the held-out split depends only on {@code seed} and {@code test}, and the bytes
+     * only on the arguments.
      *
      * @throws IllegalArgumentException when a size is negative
      */
     public static void write(Path dir, long seed, int train, int test) {
-        ToyDataset.write(dir, seed, train, test, ToyDifficulty.standard());
+        ToyDataset.write(dir, seed, train, test, ToyDifficulty.embedded());
     }
 }

@@ -48,6 +48,15 @@ public record ToyDifficulty(int minOps, int maxOps, int maxOperand, int maxFacto
         return new ToyDifficulty(2, 4, 20, 5, 200);
     }
 
+    /**
+     * The mix the embedded model is trained and demonstrated on: 2–3 operations, operands up to 10,
+     * factors up to 4, values up to 50 — small enough for a sub-million-parameter model to learn on
+     * two CPU cores, yet hard enough that it often slips.
+     */
+    public static ToyDifficulty embedded() {
+        return new ToyDifficulty(2, 3, 10, 4, 50);
+    }
+
     public ToyDifficulty withOps(int min, int max) {
         return new ToyDifficulty(min, max, maxOperand, maxFactor, maxValue);
     }
