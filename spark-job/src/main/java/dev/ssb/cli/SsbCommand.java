@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             DistillCommand.class,
             VerifyCommand.class,
             EvaluateCommand.class,
+            RunCommand.class,
+            DemoCommand.class,
             GenerateCommand.class,
             ToyModelCommand.class,
             SqlCommand.class,

@@ -1,0 +1,32 @@
+package dev.ssb.worker.api;
+
+import dev.ssb.worker.toy.ToyDataset;
+import dev.ssb.worker.toy.ToyDifficulty;
+import java.nio.file.Path;
+
+/**
+ * The synthetic toy math domain as seen from outside the model runtime: GSM8K-shaped JSONL files
+ * (question, answer ending with {@code #### N}) for the demo and for tests.
+ */
+public final class ToyData {
+
+    /** The train split's file name inside the directory given to {@link #write}. */
+    public static final String TRAIN_FILE = ToyDataset.TRAIN_FILE;
+
+    /** The held-out split's file name inside the directory given to {@link #write}. */
+    public static final String TEST_FILE = ToyDataset.TEST_FILE;
+
+    private ToyData() {}
+
+    /**
+     * Writes {@code dir/train.jsonl} ({@code train} problems) and {@code dir/test.jsonl} ({@code
+     * test} problems) at the difficulty the embedded toy model is trained on. The splits are
+     * disjoint, the held-out split depends only on {@code seed} and {@code test}, and the bytes
+     * only on the arguments.
+     *
+     * @throws IllegalArgumentException when a size is negative
+     */
+    public static void write(Path dir, long seed, int train, int test) {
+        ToyDataset.write(dir, seed, train, test, ToyDifficulty.embedded());
+    }
+}

@@ -1,0 +1,143 @@
+package dev.ssb.cli;
+
+import dev.ssb.config.SsbConfig;
+import dev.ssb.config.SsbProperties;
+import dev.ssb.distill.DistillStage;
+import dev.ssb.eval.EvaluateStage;
+import dev.ssb.pipeline.RunPipeline;
+import dev.ssb.table.RunLayout;
+import dev.ssb.worker.api.ModelWorker;
+import dev.ssb.worker.api.ToyData;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ssb demo}: the paper's experiment in miniature on the embedded toy model: toy problems,
+ * every stage, then base vs student pass@1 on held-out toy problems.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes toy problems (<out>/<run-id>/toy-data/train.jsonl and test.jsonl), runs every"
+                    + " stage on the training problems with the embedded toy model, then evaluates"
+                    + " base and student on the held-out problems and prints the comparison.",
+            "Example: ssb demo",
+            "Smaller: ssb demo --train 64 --test 500 --set eval.samples=1"
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    static final String DEFAULT_RUN_ID = "demo";
+    static final String DATA_DIR = "toy-data";
+
+    @Mixin CommonOptions options;
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--train",
+            paramLabel = "N",
+            defaultValue = "256",
+            description = "Toy training problems (default ${DEFAULT-VALUE}, the paper's 256).")
+    int train;
+
+    @Option(
+            names = "--test",
+            paramLabel = "N",
+            defaultValue = "500",
+            description = "Held-out toy problems for base vs student (default ${DEFAULT-VALUE}).")
+    int test;
+
+    @Option(
+            names = "--toy-seed",
+            paramLabel = "SEED",
+            defaultValue = "2512",
+            description = "Seed of the toy problem generator (default ${DEFAULT-VALUE}).")
+    long toySeed;
+
+    @Option(
+            names = "--resume",
+            description = "Continue a killed demo (distill from its newest checkpoint).")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        if (options.problems != null) {
+            throw new IllegalArgumentException(
+                    "Invalid --problems for demo: the demo writes its own toy problems (use ssb"
+                            + " run for your data)");
+        }
+        if (train < 1 || test < 1) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Invalid demo sizes: --train %d --test %d (must be >= 1)",
+                            train, test));
+        }
+        if (options.runId == null) {
+            options.runId = DEFAULT_RUN_ID;
+        }
+        if (options.model == null) {
+            options.model = ModelWorker.EMBEDDED;
+        }
+        SsbConfig resolved = options.resolve();
+        RunLayout layout = new RunLayout(resolved.out(), resolved.runId());
+        Path data = localPath(layout).resolve(DATA_DIR);
+        ToyData.write(data, toySeed, train, test);
+        SsbConfig config =
+                resolved.with(
+                                SsbProperties.DATA_PROBLEMS,
+                                data.resolve(ToyData.TRAIN_FILE).toString())
+                        .with(
+                                SsbProperties.EVAL_PROBLEMS,
+                                data.resolve(ToyData.TEST_FILE).toString());
+
+        SparkSession spark = RunCommand.session("ssb demo");
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+                "demo: %d toy training problems, %d held-out, model %s, run %s%n",
+                train, test, config.string(SsbProperties.MODEL_CHECKPOINT), layout.runPath());
+        out.flush();
+        long start = System.nanoTime();
+        List<RunPipeline.Round> rounds =
+                RunPipeline.run(
+                        spark, config, 1, options.force, resume, s -> RunCommand.print(out, s));
+        RunPipeline.Round round = rounds.get(0);
+        org.apache.hadoop.fs.Path summary = round.summaryMarkdown().orElseThrow();
+        out.printf(
+                "%nBase vs student on %d held-out toy problems (%.1f min):%n%n%s%n%n",
+                test,
+                (System.nanoTime() - start) / 60e9,
+                EvaluateStage.readSummary(spark, summary).strip());
+        out.printf(
+                "Where things are:%n  summary     %s (and summary.json)%n  eval table  %s%n"
+                        + "  training    %s%n  metrics     %s%n  adapter     %s%n  tables      %s"
+                        + " (Parquet; query with Spark SQL)%n",
+                summary,
+                new org.apache.hadoop.fs.Path(summary.getParent(), "samples"),
+                new org.apache.hadoop.fs.Path(
+                        new org.apache.hadoop.fs.Path(layout.runPath(), DistillStage.WORK_DIR),
+                        DistillStage.PLOT),
+                layout.tablePath(DistillStage.TRAIN_METRICS),
+                layout.tablePath(DistillStage.ADAPTER),
+                layout.runPath());
+        out.flush();
+        return 0;
+    }
+
+    private static Path localPath(RunLayout layout) {
+        org.apache.hadoop.fs.Path run = layout.runPath();
+        String scheme = run.toUri().getScheme();
+        if (scheme != null && !scheme.equals("file")) {
+            throw new IllegalArgumentException(
+                    "Invalid out for demo: " + layout.out() + " (must be a local folder)");
+        }
+        return Path.of(run.toUri().getPath());
+    }
+}

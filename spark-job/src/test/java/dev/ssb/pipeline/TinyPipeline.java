@@ -1,0 +1,70 @@
+package dev.ssb.pipeline;
+
+import dev.ssb.fixtures.RandomCheckpoints;
+import dev.ssb.worker.toy.ToyDataset;
+import dev.ssb.worker.toy.ToyDifficulty;
+import dev.ssb.worker.toy.ToyProblem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A whole-pipeline test setting: a tiny random checkpoint with scripted generations ({@link
+ * ScriptedRuntime}) and toy problems (of the embedded difficulty, as {@code ssb demo} writes them),
+ * and the flags that keep every stage small and fast.
+ */
+final class TinyPipeline {
+
+    private TinyPipeline() {}
+
+    /** Writes the checkpoint under {@code dir}, scripted for the toy splits of {@code seed}. */
+    static Path checkpoint(Path dir, long seed, int train, int test) {
+        ToyDataset.Splits splits = ToyDataset.generate(seed, train, test, ToyDifficulty.embedded());
+        List<ToyProblem> all = new ArrayList<>(splits.train());
+        all.addAll(splits.test());
+        ScriptedRuntime.script(dir, all);
+        return RandomCheckpoints.toy(dir.resolve("tiny"), 16, 32, 1, 2, 7);
+    }
+
+    /**
+     * Writes the toy splits of {@code seed} as {@code dir/train.jsonl} and {@code dir/test.jsonl}.
+     */
+    static void problems(Path dir, long seed, int train, int test) {
+        ToyDataset.write(dir, seed, train, test, ToyDifficulty.embedded());
+    }
+
+    /** Small settings for every stage, as --set flags. */
+    static List<String> flags() {
+        List<String> flags = new ArrayList<>();
+        for (String kv :
+                List.of(
+                        "rollout.samples=4",
+                        "data.partitions=2",
+                        "teacher.batch_size=4",
+                        "logits.top_k=8",
+                        "distill.lora.rank=4",
+                        "distill.lora.alpha=8",
+                        "distill.lr=1e-2",
+                        "distill.batch_size=4",
+                        "distill.epochs=2",
+                        "distill.checkpoint_every=1",
+                        "distill.log_every=1",
+                        "eval.samples=1",
+                        "eval.max_new_tokens=32")) {
+            flags.add("--set");
+            flags.add(kv);
+        }
+        return flags;
+    }
+
+    static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
