@@ -106,7 +106,7 @@ public record ToyTrainingConfig(
                 2,
                 384,
                 128,
-                1000,
+                2000,
                 8,
                 2e-3,
                 60,
