@@ -32,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * ingest → rollout → curate → teacher-logits through the CLI on 30 toy problems, local[2]. Until
- * the embedded toy checkpoint ({@link ModelWorker#EMBEDDED}) is on the classpath this runs the fake
- * runtime, scripted so that every fate occurs.
+ * ingest → rollout → curate → teacher-logits through the CLI on 30 toy problems, local[2]: once on
+ * the embedded toy checkpoint ({@link ModelWorker#EMBEDDED}, whatever it happens to get right), and
+ * once on the fake runtime, scripted so that every fate occurs.
  */
 class PipelineEndToEndTest {
 
@@ -174,6 +174,53 @@ class PipelineEndToEndTest {
         assertThat(manifest(root, TeacherLogitsStage.TEACHER_LOGITS).count("teacher_logits"))
                 .isEqualTo(accepted);
         assertThat(run(args("curate", common))).contains("already complete");
+    }
+
+    @Test
+    void theEmbeddedModelAccountsForEveryProblemInDocumentedTables() throws Exception {
+        List<ToyProblem> toy =
+                ToyDataset.generate(43, PROBLEMS, 0, ToyDifficulty.embedded()).train();
+        Path input = dir.resolve("embedded_train.jsonl");
+        Files.write(input, toy.stream().map(ToyDataset::toJsonLine).toList());
+        String[] common = {
+            "--out", dir.resolve("runs").toString(),
+            "--run-id", "embedded",
+            "--model", ModelWorker.EMBEDDED,
+            "--set", "rollout.samples=" + K,
+            "--set", "rollout.max_new_tokens=160",
+            "--set", "teacher.max_new_tokens=200",
+            "--set", "data.partitions=2",
+            "--set", "logits.top_k=8"
+        };
+        run(args("ingest", common, "--problems", input.toString()));
+        run(args("rollout", common));
+        run(args("curate", common));
+        run(args("teacher-logits", common));
+
+        String root = dir.resolve("runs/embedded").toString();
+        Dataset<Row> problems = table(root, IngestStage.PROBLEMS, IngestStage.PROBLEMS_SCHEMA);
+        Dataset<Row> rollouts = table(root, RolloutStage.ROLLOUTS, RolloutStage.ROLLOUTS_SCHEMA);
+        Dataset<Row> contexts =
+                table(root, CurateStage.TEACHER_CONTEXTS, CurateStage.TEACHER_CONTEXTS_SCHEMA);
+        Dataset<Row> logits =
+                table(
+                        root,
+                        TeacherLogitsStage.TEACHER_LOGITS,
+                        TeacherLogitsStage.TEACHER_LOGITS_SCHEMA);
+        assertThat(problems.count()).isEqualTo(PROBLEMS);
+        assertThat(rollouts.count()).isEqualTo(PROBLEMS * K);
+        assertThat(rollouts.select("model_id").distinct().collectAsList())
+                .extracting(r -> r.getString(0))
+                .containsExactly(ModelWorker.EMBEDDED);
+        assertThat(ids(contexts)).isEqualTo(ids(problems));
+        assertThat(ids(logits)).isEqualTo(ids(contexts.filter(contexts.col("accepted"))));
+        Manifest curate = manifest(root, CurateStage.TEACHER_CONTEXTS);
+        assertThat(
+                        curate.count("accepted")
+                                + CurateStage.REJECT_REASONS.stream()
+                                        .mapToLong(curate::count)
+                                        .sum())
+                .isEqualTo(PROBLEMS);
     }
 
     private Dataset<Row> table(String root, String name, StructType documented) {
