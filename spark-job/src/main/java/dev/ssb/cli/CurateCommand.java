@@ -6,7 +6,6 @@ import dev.ssb.curate.CurateStage;
 import dev.ssb.ingest.IngestStage;
 import dev.ssb.rollout.RolloutStage;
 import dev.ssb.spark.SparkSessions;
-import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,15 +43,7 @@ final class CurateCommand implements Callable<Integer> {
         }
         StageOutput.Outcome outcome =
                 CurateStage.run(SparkSessions.getOrCreate("ssb curate"), config, options.force);
-        spec.commandLine()
-                .getOut()
-                .printf(
-                        "curate %s: %s%n  %s%n",
-                        outcome.skipped() ? "already complete (use --force to redo)" : "done",
-                        outcome.manifest().counts(),
-                        new RunLayout(config.out(), config.runId())
-                                .tablePath(CurateStage.TEACHER_CONTEXTS));
-        spec.commandLine().getOut().flush();
-        return 0;
+        return CommonOptions.printOutcome(
+                spec, "curate", outcome, config, CurateStage.TEACHER_CONTEXTS);
     }
 }

@@ -5,7 +5,6 @@ import dev.ssb.distill.DistillSettings;
 import dev.ssb.distill.DistillStage;
 import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.spark.SparkSessions;
-import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,16 +60,7 @@ final class DistillCommand implements Callable<Integer> {
         StageOutput.Outcome outcome =
                 DistillStage.run(
                         SparkSessions.getOrCreate("ssb distill"), config, options.force, resume);
-        RunLayout layout = new RunLayout(config.out(), config.runId());
-        spec.commandLine()
-                .getOut()
-                .printf(
-                        "distill %s: %s%n  %s%n  %s%n",
-                        outcome.skipped() ? "already complete (use --force to redo)" : "done",
-                        outcome.manifest().counts(),
-                        layout.tablePath(DistillStage.ADAPTER),
-                        layout.tablePath(DistillStage.TRAIN_METRICS));
-        spec.commandLine().getOut().flush();
-        return 0;
+        return CommonOptions.printOutcome(
+                spec, "distill", outcome, config, DistillStage.ADAPTER, DistillStage.TRAIN_METRICS);
     }
 }

@@ -5,7 +5,6 @@ import dev.ssb.ingest.IngestStage;
 import dev.ssb.rollout.RolloutSettings;
 import dev.ssb.rollout.RolloutStage;
 import dev.ssb.spark.SparkSessions;
-import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,15 +40,6 @@ final class RolloutCommand implements Callable<Integer> {
         }
         StageOutput.Outcome outcome =
                 RolloutStage.run(SparkSessions.getOrCreate("ssb rollout"), config, options.force);
-        spec.commandLine()
-                .getOut()
-                .printf(
-                        "rollout %s: %s%n  %s%n",
-                        outcome.skipped() ? "already complete (use --force to redo)" : "done",
-                        outcome.manifest().counts(),
-                        new RunLayout(config.out(), config.runId())
-                                .tablePath(RolloutStage.ROLLOUTS));
-        spec.commandLine().getOut().flush();
-        return 0;
+        return CommonOptions.printOutcome(spec, "rollout", outcome, config, RolloutStage.ROLLOUTS);
     }
 }

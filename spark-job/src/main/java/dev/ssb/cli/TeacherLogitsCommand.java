@@ -5,7 +5,6 @@ import dev.ssb.curate.CurateStage;
 import dev.ssb.logits.LogitsSettings;
 import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.spark.SparkSessions;
-import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,15 +41,7 @@ final class TeacherLogitsCommand implements Callable<Integer> {
         StageOutput.Outcome outcome =
                 TeacherLogitsStage.run(
                         SparkSessions.getOrCreate("ssb teacher-logits"), config, options.force);
-        spec.commandLine()
-                .getOut()
-                .printf(
-                        "teacher-logits %s: %s%n  %s%n",
-                        outcome.skipped() ? "already complete (use --force to redo)" : "done",
-                        outcome.manifest().counts(),
-                        new RunLayout(config.out(), config.runId())
-                                .tablePath(TeacherLogitsStage.TEACHER_LOGITS));
-        spec.commandLine().getOut().flush();
-        return 0;
+        return CommonOptions.printOutcome(
+                spec, "teacher-logits", outcome, config, TeacherLogitsStage.TEACHER_LOGITS);
     }
 }
