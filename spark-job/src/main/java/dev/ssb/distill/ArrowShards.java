@@ -9,8 +9,11 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.ToIntFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.IntVector;
@@ -135,48 +138,39 @@ final class ArrowShards {
     }
 
     private static void ints(VectorSchemaRoot root, String column, List<int[]> rows) {
-        ListVector list = (ListVector) root.getVector(column);
-        int total = rows.stream().mapToInt(r -> r.length).sum();
-        IntVector data = (IntVector) list.getDataVector();
-        data.allocateNew(total);
-        int offset = 0;
-        for (int i = 0; i < rows.size(); i++) {
-            int[] r = rows.get(i);
-            list.startNewValue(i);
-            data.getDataBuffer()
-                    .nioBuffer(4L * offset, 4 * r.length)
-                    .order(ByteOrder.LITTLE_ENDIAN)
-                    .asIntBuffer()
-                    .put(r);
-            for (int j = 0; j < r.length; j++) {
-                data.setIndexDefined(offset + j);
-            }
-            offset += r.length;
-            list.endValue(i, r.length);
-        }
-        data.setValueCount(total);
-        list.setValueCount(rows.size());
+        lists(root, column, rows, r -> r.length, (buffer, r) -> buffer.asIntBuffer().put(r));
     }
 
     private static void floats(VectorSchemaRoot root, String column, List<float[]> rows) {
+        lists(root, column, rows, r -> r.length, (buffer, r) -> buffer.asFloatBuffer().put(r));
+    }
+
+    /** Fills a list column of 4-byte values with one bulk copy per row. */
+    private static <T> void lists(
+            VectorSchemaRoot root,
+            String column,
+            List<T> rows,
+            ToIntFunction<T> length,
+            BiConsumer<java.nio.ByteBuffer, T> put) {
         ListVector list = (ListVector) root.getVector(column);
-        int total = rows.stream().mapToInt(r -> r.length).sum();
-        Float4Vector data = (Float4Vector) list.getDataVector();
+        int total = rows.stream().mapToInt(length).sum();
+        BaseFixedWidthVector data = (BaseFixedWidthVector) list.getDataVector();
         data.allocateNew(total);
         int offset = 0;
         for (int i = 0; i < rows.size(); i++) {
-            float[] r = rows.get(i);
+            T r = rows.get(i);
+            int n = length.applyAsInt(r);
             list.startNewValue(i);
-            data.getDataBuffer()
-                    .nioBuffer(4L * offset, 4 * r.length)
-                    .order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer()
-                    .put(r);
-            for (int j = 0; j < r.length; j++) {
+            put.accept(
+                    data.getDataBuffer()
+                            .nioBuffer(4L * offset, 4 * n)
+                            .order(ByteOrder.LITTLE_ENDIAN),
+                    r);
+            for (int j = 0; j < n; j++) {
                 data.setIndexDefined(offset + j);
             }
-            offset += r.length;
-            list.endValue(i, r.length);
+            offset += n;
+            list.endValue(i, n);
         }
         data.setValueCount(total);
         list.setValueCount(rows.size());
