@@ -59,8 +59,25 @@ final class DemoCommand implements Callable<Integer> {
             names = "--toy-seed",
             paramLabel = "SEED",
             defaultValue = "2512",
-            description = "Seed of the toy problem generator (default ${DEFAULT-VALUE}).")
+            description =
+                    "Seed that samples the training problems from the embedded model's own"
+                            + " training set (default ${DEFAULT-VALUE}).")
     long toySeed;
+
+    /** Which of the embedded model's unseen splits the demo evaluates on. */
+    enum EvalSplit {
+        heldout,
+        dev
+    }
+
+    @Option(
+            names = "--eval-split",
+            paramLabel = "SPLIT",
+            defaultValue = "heldout",
+            description =
+                    "heldout (default; at most 1000 problems, never trained or tuned on) or dev"
+                            + " (at most 500; the split for choosing settings).")
+    EvalSplit evalSplit;
 
     @Option(
             names = "--resume",
@@ -89,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         SsbConfig resolved = options.resolve();
         RunLayout layout = new RunLayout(resolved.out(), resolved.runId());
         Path data = localPath(layout).resolve(DATA_DIR);
-        ToyData.write(data, toySeed, train, test);
+        ToyData.writeEmbeddedSplits(data, toySeed, train, test, evalSplit == EvalSplit.dev);
         SsbConfig config =
                 resolved.with(
                                 SsbProperties.DATA_PROBLEMS,
@@ -101,8 +118,12 @@ final class DemoCommand implements Callable<Integer> {
         SparkSession spark = RunCommand.session("ssb demo");
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
-                "demo: %d toy training problems, %d held-out, model %s, run %s%n",
-                train, test, config.string(SsbProperties.MODEL_CHECKPOINT), layout.runPath());
+                "demo: %d toy training problems, %d %s, model %s, run %s%n",
+                train,
+                test,
+                evalSplit == EvalSplit.dev ? "dev" : "held-out",
+                config.string(SsbProperties.MODEL_CHECKPOINT),
+                layout.runPath());
         out.flush();
         long start = System.nanoTime();
         List<RunPipeline.Round> rounds =
@@ -111,8 +132,9 @@ final class DemoCommand implements Callable<Integer> {
         RunPipeline.Round round = rounds.get(0);
         org.apache.hadoop.fs.Path summary = round.summaryMarkdown().orElseThrow();
         out.printf(
-                "%nBase vs student on %d held-out toy problems (%.1f min):%n%n%s%n%n",
+                "%nBase vs student on %d %s toy problems (%.1f min):%n%n%s%n%n",
                 test,
+                evalSplit == EvalSplit.dev ? "dev" : "held-out",
                 (System.nanoTime() - start) / 60e9,
                 EvaluateStage.readSummary(spark, summary).strip());
         out.printf(

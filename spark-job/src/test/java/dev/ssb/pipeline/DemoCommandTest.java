@@ -26,7 +26,7 @@ class DemoCommandTest {
     @Test
     void demoWritesToyDataRunsEveryStageAndPrintsTheComparison() throws Exception {
         SharedSpark.session();
-        Path model = TinyPipeline.checkpoint(tmp, TOY_SEED, 10, 6);
+        Path model = TinyPipeline.demoCheckpoint(tmp, TOY_SEED, 10, 6, false);
         Path runs = tmp.resolve("runs");
         List<String> args =
                 new ArrayList<>(
@@ -46,6 +46,11 @@ class DemoCommandTest {
         String out = RunPipelineTest.run(args.toArray(String[]::new));
 
         Path run = runs.resolve("demo");
+        // the embedded model's own splits: its training problems and its held-out prefix
+        for (String file : List.of("train.jsonl", "test.jsonl")) {
+            assertThat(run.resolve("toy-data").resolve(file))
+                    .hasSameBinaryContentAs(tmp.resolve("demo-splits").resolve(file));
+        }
         assertThat(Files.readAllLines(run.resolve("toy-data/train.jsonl"))).hasSize(10);
         assertThat(Files.readAllLines(run.resolve("toy-data/test.jsonl"))).hasSize(6);
         for (String stage : RunPipeline.STAGES) {
@@ -73,5 +78,16 @@ class DemoCommandTest {
         assertThat(err.toString())
                 .contains("Invalid --problems for demo: the demo writes its own toy problems");
         assertThat(cli.execute("demo", "--test", "0", "--out", tmp.toString())).isEqualTo(1);
+        assertThat(
+                        cli.execute(
+                                "demo",
+                                "--eval-split",
+                                "dev",
+                                "--test",
+                                "501",
+                                "--out",
+                                tmp.toString()))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains("test 501 (must be in [0, 500] for the dev split)");
     }
 }

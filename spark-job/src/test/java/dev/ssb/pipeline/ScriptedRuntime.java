@@ -58,13 +58,22 @@ public final class ScriptedRuntime implements ModelRuntime {
 
     /** Writes the script of {@code problems} into {@code dir}. */
     public static void script(Path dir, List<ToyProblem> problems) {
+        Map<String, Integer> gold = new java.util.LinkedHashMap<>();
+        for (ToyProblem p : problems) {
+            gold.put(p.question(), p.answer());
+        }
+        script(dir, gold);
+    }
+
+    /** Writes the script of questions and their gold answers into {@code dir}. */
+    public static void script(Path dir, Map<String, Integer> gold) {
         try {
             Files.createDirectories(dir);
             StringBuilder lines = new StringBuilder();
-            for (ToyProblem p : problems) {
+            for (Map.Entry<String, Integer> e : gold.entrySet()) {
                 lines.append(
                                 JSON.writeValueAsString(
-                                        Map.of("question", p.question(), "gold", p.answer())))
+                                        Map.of("question", e.getKey(), "gold", e.getValue())))
                         .append('\n');
             }
             Files.writeString(dir.resolve(SCRIPT), lines);

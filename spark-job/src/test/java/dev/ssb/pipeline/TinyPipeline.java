@@ -1,6 +1,9 @@
 package dev.ssb.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssb.fixtures.RandomCheckpoints;
+import dev.ssb.worker.api.ToyData;
 import dev.ssb.worker.toy.ToyDataset;
 import dev.ssb.worker.toy.ToyDifficulty;
 import dev.ssb.worker.toy.ToyProblem;
@@ -9,7 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A whole-pipeline test setting: a tiny random checkpoint with scripted generations ({@link
@@ -27,6 +32,43 @@ final class TinyPipeline {
         all.addAll(splits.test());
         ScriptedRuntime.script(dir, all);
         return RandomCheckpoints.toy(dir.resolve("tiny"), 16, 32, 1, 2, 7);
+    }
+
+    /**
+     * Writes the checkpoint under {@code dir}, scripted for the problems {@code ssb demo} writes
+     * with these arguments (the embedded model's own splits), and returns it.
+     */
+    static Path demoCheckpoint(Path dir, long sampleSeed, int train, int test, boolean dev) {
+        Path data = dir.resolve("demo-splits");
+        ToyData.writeEmbeddedSplits(data, sampleSeed, train, test, dev);
+        Map<String, Integer> gold = new LinkedHashMap<>();
+        for (String file : List.of(ToyData.TRAIN_FILE, ToyData.TEST_FILE)) {
+            for (String line : lines(data.resolve(file))) {
+                JsonNode row = read(line);
+                String answer = row.get("answer").asText();
+                gold.put(
+                        row.get("question").asText(),
+                        Integer.parseInt(answer.substring(answer.lastIndexOf("#### ") + 5)));
+            }
+        }
+        ScriptedRuntime.script(dir, gold);
+        return RandomCheckpoints.toy(dir.resolve("tiny"), 16, 32, 1, 2, 7);
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

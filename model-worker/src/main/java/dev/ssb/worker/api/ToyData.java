@@ -2,6 +2,7 @@ package dev.ssb.worker.api;
 
 import dev.ssb.worker.toy.ToyDataset;
 import dev.ssb.worker.toy.ToyDifficulty;
+import dev.ssb.worker.toy.train.EmbeddedSplits;
 import java.nio.file.Path;
 
 /**
@@ -28,5 +29,19 @@ public final class ToyData {
      */
     public static void write(Path dir, long seed, int train, int test) {
         ToyDataset.write(dir, seed, train, test, ToyDifficulty.embedded());
+    }
+
+    /**
+     * Writes the embedded model's own problems: {@code dir/train.jsonl} holds {@code train}
+     * problems sampled with {@code sampleSeed} from the problems the model was trained on (as a
+     * real base model has seen its training set), {@code dir/test.jsonl} the first {@code test}
+     * problems of its held-out split (at most 1000; never trained or tuned on) or, with {@code
+     * dev}, of its dev split (at most 500; the split for choosing settings).
+     *
+     * @throws IllegalArgumentException when a size is out of range for its split
+     */
+    public static void writeEmbeddedSplits(
+            Path dir, long sampleSeed, int train, int test, boolean dev) {
+        EmbeddedSplits.write(dir, sampleSeed, train, test, dev);
     }
 }

@@ -28,6 +28,18 @@ public final class ToyConversations {
     }
 
     /**
+     * [system, user: question, assistant: a plausible wrong attempt in student form]: the flawed
+     * solutions a base model has read besides correct ones.
+     */
+    public List<ChatMessage> flawedStudent(ToyProblem problem, SplittableRandom random) {
+        return List.of(
+                ChatMessage.system(prompts.system()),
+                ChatMessage.user(problem.question()),
+                ChatMessage.assistant(
+                        ToySolutions.student(ToyWrongAttempts.generate(problem, random))));
+    }
+
+    /**
      * [system, user: teacher prompt, assistant: teacher solution], with the correct attempt in
      * student form and {@code wrong} as its wrong attempt.
      */

@@ -135,7 +135,8 @@ public final class ToyDataset {
         }
     }
 
-    private static void writeJsonl(Path file, List<ToyProblem> problems) throws IOException {
+    /** Writes problems as GSM8K-style JSONL (UTF-8, one object per line, {@code \n} line ends). */
+    public static void writeJsonl(Path file, List<ToyProblem> problems) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (ToyProblem p : problems) {
                 out.write(toJsonLine(p));

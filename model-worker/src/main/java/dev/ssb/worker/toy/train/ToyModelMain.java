@@ -17,7 +17,8 @@ public final class ToyModelMain {
         if (args.length == 0) {
             throw new IllegalArgumentException(
                     "Usage: train --out DIR [--seed S] [--steps N] [--prompts DIR]"
-                            + " [--snapshot-every N] | evaluate"
+                            + " [--snapshot-every N] [--batch-size N] [--lr X]"
+                            + " [--teacher-fraction X] [--flawed-fraction X] | evaluate"
                             + " --model DIR [--seed S] [--split heldout|dev] [--problems N]"
                             + " [--out FILE]");
         }
@@ -30,6 +31,10 @@ public final class ToyModelMain {
         String split = option(rest, "--split");
         String problems = option(rest, "--problems");
         String snapshotEvery = option(rest, "--snapshot-every");
+        String batchSize = option(rest, "--batch-size");
+        String lr = option(rest, "--lr");
+        String teacherFraction = option(rest, "--teacher-fraction");
+        String flawedFraction = option(rest, "--flawed-fraction");
         if (!rest.isEmpty()) {
             throw new IllegalArgumentException("Unknown arguments: " + rest);
         }
@@ -39,6 +44,18 @@ public final class ToyModelMain {
         }
         if (steps != null) {
             config = config.withSteps(Integer.parseInt(steps));
+        }
+        if (batchSize != null || lr != null || teacherFraction != null) {
+            config =
+                    config.withOptimization(
+                            batchSize == null ? config.batchSize() : Integer.parseInt(batchSize),
+                            lr == null ? config.lr() : Double.parseDouble(lr),
+                            teacherFraction == null
+                                    ? config.teacherFraction()
+                                    : Double.parseDouble(teacherFraction));
+        }
+        if (flawedFraction != null) {
+            config = config.withFlawedFraction(Double.parseDouble(flawedFraction));
         }
         Prompts prompts =
                 promptsDir == null

@@ -23,6 +23,10 @@ import dev.ssb.worker.toy.ToyDifficulty;
  * @param lr peak learning rate (linear warmup, cosine decay)
  * @param warmupSteps warmup updates
  * @param teacherFraction share of hinted-teacher conversations in [0, 1]
+ * @param flawedFraction share of student conversations whose reply is a plausible wrong attempt
+ *     (one slip or one wrong operation) in [0, 1): like a real base model, which has read flawed
+ *     solutions too, the toy model then makes mistakes at a rate of its own that the hinted teacher
+ *     (trained on correct solutions only) does not share
  */
 public record ToyTrainingConfig(
         long seed,
@@ -38,7 +42,8 @@ public record ToyTrainingConfig(
         int batchSize,
         double lr,
         int warmupSteps,
-        double teacherFraction) {
+        double teacherFraction,
+        double flawedFraction) {
 
     /** Held-out test problems drawn first from the seed (the pipeline's toy test split). */
     public static final int HELD_OUT_PROBLEMS = 1000;
@@ -86,6 +91,10 @@ public record ToyTrainingConfig(
             throw new IllegalArgumentException(
                     "Invalid teacher_fraction: " + teacherFraction + " (must be in [0, 1])");
         }
+        if (!(flawedFraction >= 0 && flawedFraction < 1)) {
+            throw new IllegalArgumentException(
+                    "Invalid flawed_fraction: " + flawedFraction + " (must be in [0, 1))");
+        }
     }
 
     private static void positive(int value, String key) {
@@ -110,7 +119,8 @@ public record ToyTrainingConfig(
                 8,
                 2e-3,
                 60,
-                0.5);
+                0.5,
+                0.0);
     }
 
     public ToyTrainingConfig withSteps(int value) {
@@ -128,7 +138,8 @@ public record ToyTrainingConfig(
                 batchSize,
                 lr,
                 Math.min(warmupSteps, value - 1),
-                teacherFraction);
+                teacherFraction,
+                flawedFraction);
     }
 
     public ToyTrainingConfig withSeed(long value) {
@@ -146,6 +157,47 @@ public record ToyTrainingConfig(
                 batchSize,
                 lr,
                 warmupSteps,
-                teacherFraction);
+                teacherFraction,
+                flawedFraction);
+    }
+
+    /** The same recipe with another share of flawed student conversations. */
+    public ToyTrainingConfig withFlawedFraction(double value) {
+        return new ToyTrainingConfig(
+                seed,
+                trainProblems,
+                difficulty,
+                hiddenSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                intermediateSize,
+                vocabSize,
+                steps,
+                batchSize,
+                lr,
+                warmupSteps,
+                teacherFraction,
+                value);
+    }
+
+    /** The same recipe with another batch size, peak learning rate and teacher share. */
+    public ToyTrainingConfig withOptimization(int batch, double peakLr, double teacherShare) {
+        return new ToyTrainingConfig(
+                seed,
+                trainProblems,
+                difficulty,
+                hiddenSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                intermediateSize,
+                vocabSize,
+                steps,
+                batch,
+                peakLr,
+                warmupSteps,
+                teacherShare,
+                flawedFraction);
     }
 }

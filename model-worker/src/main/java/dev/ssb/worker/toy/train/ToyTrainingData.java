@@ -26,6 +26,7 @@ final class ToyTrainingData {
     private final ChatTemplate template;
     private final ToyConversations conversations;
     private final int endOfTurn;
+    private final double flawedFraction;
 
     ToyTrainingData(
             ToyTrainingConfig config, Prompts prompts, Tokenizer tokenizer, ChatTemplate template) {
@@ -34,6 +35,7 @@ final class ToyTrainingData {
         this.template = requireNonNull(template, "template is null");
         this.conversations = new ToyConversations(requireNonNull(prompts, "prompts is null"));
         this.splits = splits(config);
+        this.flawedFraction = config.flawedFraction();
         this.endOfTurn =
                 tokenizer
                         .tokenId(ToyTokenizerFiles.IM_END)
@@ -92,12 +94,18 @@ final class ToyTrainingData {
 
     /**
      * A training example on a random training problem: a hinted-teacher conversation (with a random
-     * wrong attempt) or a student conversation.
+     * wrong attempt) or a student conversation (flawed with the config's probability).
      */
     SftExample sample(SplittableRandom random, boolean teacher) {
         ToyProblem problem = train().get(random.nextInt(train().size()));
-        List<ChatMessage> messages =
-                teacher ? conversations.teacher(problem, random) : conversations.student(problem);
+        List<ChatMessage> messages;
+        if (teacher) {
+            messages = conversations.teacher(problem, random);
+        } else if (flawedFraction > 0 && random.nextDouble() < flawedFraction) {
+            messages = conversations.flawedStudent(problem, random);
+        } else {
+            messages = conversations.student(problem);
+        }
         return example(messages);
     }
 

@@ -36,7 +36,8 @@ class ToyModelTrainerTest {
                         4,
                         1e-2,
                         2,
-                        0.5);
+                        0.5,
+                        0.0);
         ToyModelTrainer.Result result = ToyModelTrainer.train(config, Prompts.defaults(), out);
 
         // a random model's loss is ~ln(112) = 4.7; a dozen steps learn the character statistics

@@ -39,7 +39,8 @@ class ToyTrainingDataTest {
                 2,
                 1e-3,
                 1,
-                0.5);
+                0.5,
+                0.0);
     }
 
     @Test
@@ -111,6 +112,42 @@ class ToyTrainingDataTest {
     }
 
     @Test
+    void flawedStudentRepliesEndInAWrongAnswerAtTheConfiguredRate() {
+        ToyTokenizerFiles.write(dir);
+        try (TextBundle texts = Texts.load(dir)) {
+            for (double rate : new double[] {0.0, 0.5}) {
+                ToyTrainingData data =
+                        new ToyTrainingData(
+                                small().withFlawedFraction(rate),
+                                Prompts.defaults(),
+                                texts.tokenizer(),
+                                texts.chatTemplate());
+                SplittableRandom random = new SplittableRandom(17);
+                int wrong = 0;
+                int n = 400;
+                for (int i = 0; i < n; i++) {
+                    SftExample e = data.sample(random, false);
+                    String question = texts.tokenizer().decode(e.promptIds());
+                    ToyProblem problem =
+                            data.train().stream()
+                                    .filter(p -> question.contains(p.question()))
+                                    .findFirst()
+                                    .orElseThrow();
+                    String reply = texts.tokenizer().decode(e.replyIds());
+                    assertThat(reply).contains("\\boxed{");
+                    if (!reply.contains("\\boxed{" + problem.answer() + "}")) {
+                        wrong++;
+                    }
+                }
+                // 400 draws at p = 0.5: 3.5 standard deviations is +-35
+                assertThat(wrong)
+                        .as("rate %s", rate)
+                        .isBetween((int) (rate * n) - 35, (int) (rate * n) + 35);
+            }
+        }
+    }
+
+    @Test
     void rejectsInvalidConfigWithTheFieldNamed() {
         assertThatThrownBy(() -> small().withSteps(0)).hasMessageContaining("Invalid");
         assertThatThrownBy(
@@ -129,7 +166,8 @@ class ToyTrainingDataTest {
                                         2,
                                         1e-3,
                                         1,
-                                        0.5))
+                                        0.5,
+                                        0.0))
                 .hasMessage(
                         "Invalid num_heads: 4 (must divide hidden_size 30 into an even head width)");
         assertThatThrownBy(
@@ -148,7 +186,10 @@ class ToyTrainingDataTest {
                                         2,
                                         1e-3,
                                         1,
-                                        1.5))
+                                        1.5,
+                                        0.0))
                 .hasMessage("Invalid teacher_fraction: 1.5 (must be in [0, 1])");
+        assertThatThrownBy(() -> small().withFlawedFraction(1.0))
+                .hasMessage("Invalid flawed_fraction: 1.0 (must be in [0, 1))");
     }
 }
