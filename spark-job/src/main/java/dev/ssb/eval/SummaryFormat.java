@@ -90,7 +90,7 @@ final class SummaryFormat {
         md.append(
                 String.format(
                         Locale.ROOT,
-                        "Held-out problems `%s`; model `%s`%s.%n"
+                        "Evaluation problems `%s`; model `%s`%s.%n"
                                 + "n = %d samples per problem and model, %s, top-k %d, top-p %s,"
                                 + " at most %d new tokens, seed %d; the same prompts and seeds for"
                                 + " every model.%n%n",
