@@ -54,12 +54,17 @@ final class CommonOptions {
 
     /** The configuration: these flags > --set > --conf file > shipped defaults. */
     SsbConfig resolve() {
+        return resolve(Map.of());
+    }
+
+    /** As {@link #resolve()}, with a command's own defaults above the shipped ones. */
+    SsbConfig resolve(Map<String, String> commandDefaults) {
         Map<String, String> cli = new LinkedHashMap<>(overrides);
         put(cli, SsbProperties.DATA_PROBLEMS, problems);
         put(cli, SsbProperties.MODEL_CHECKPOINT, model);
         put(cli, SsbProperties.OUT, out);
         put(cli, SsbProperties.RUN_ID, runId);
-        return ConfigResolver.resolve(Optional.ofNullable(conf), cli);
+        return ConfigResolver.resolve(Optional.ofNullable(conf), commandDefaults, cli);
     }
 
     /** Prints the plan of a dry run; the exit code of the command. */

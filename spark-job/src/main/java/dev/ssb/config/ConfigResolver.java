@@ -41,11 +41,22 @@ public final class ConfigResolver {
      * @param overrides key/value pairs from the command line
      */
     public static SsbConfig resolve(Optional<String> confFile, Map<String, String> overrides) {
+        return resolve(confFile, Map.of(), overrides);
+    }
+
+    /**
+     * As {@link #resolve(Optional, Map)} with a command's own defaults between the shipped defaults
+     * and the {@code --conf} file (a file or the command line still overrides them).
+     */
+    public static SsbConfig resolve(
+            Optional<String> confFile, Map<String, String> commandDefaults, Map<String, String> overrides) {
         requireNonNull(confFile, "confFile is null");
+        requireNonNull(commandDefaults, "commandDefaults is null");
         requireNonNull(overrides, "overrides is null");
         SortedMap<String, String> values = new TreeMap<>();
         SsbProperties.all().forEach((name, key) -> values.put(name, key.defaultValue()));
         overlay(values, shippedDefaults(), "shipped defaults");
+        overlay(values, commandDefaults, "command defaults");
         if (confFile.isPresent()) {
             overlay(values, readHadoop(confFile.get()), confFile.get());
         }

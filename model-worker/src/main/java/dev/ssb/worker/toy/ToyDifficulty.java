@@ -49,12 +49,12 @@ public record ToyDifficulty(int minOps, int maxOps, int maxOperand, int maxFacto
     }
 
     /**
-     * The mix the embedded model is trained and demonstrated on: 2–3 operations, operands up to 10,
-     * factors up to 4, values up to 50 — small enough for a sub-million-parameter model to learn on
-     * two CPU cores, yet hard enough that it often slips.
+     * The mix the embedded model is trained and demonstrated on: 2–3 operations, single-digit
+     * operands, factors up to 3, values up to 30 — small enough for a sub-million-parameter model
+     * to learn on two CPU cores, yet hard enough that it often slips.
      */
     public static ToyDifficulty embedded() {
-        return new ToyDifficulty(2, 3, 10, 4, 50);
+        return new ToyDifficulty(2, 3, 9, 3, 30);
     }
 
     public ToyDifficulty withOps(int min, int max) {

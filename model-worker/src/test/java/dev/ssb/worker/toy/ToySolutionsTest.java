@@ -43,13 +43,13 @@ class ToySolutionsTest {
         assertThat(ToySolutions.student(SLIP_IN_SECOND_STEP))
                 .isEqualTo("12 + 5 = 17\n17 * 2 = 36\n36 / 2 = 18\nThe answer is \\boxed{18}.");
         assertThat(ToySolutions.teacher(PROBLEM, SLIP_IN_SECOND_STEP))
-                .isEqualTo(
-                        "12 + 5 = 17\n17 * 2 = 34\nCheck: 34 / 2 = 17.\n34 / 2 = 17\n"
-                                + "The answer is \\boxed{17}.");
+                .isEqualTo("12 + 5 = 17\n17 * 2 = 34\n34 / 2 = 17\nThe answer is \\boxed{17}.");
+        assertThat(ToySolutions.parseSteps("12 + 5 = 17\nCheck: 17 - 5 = 12.\n17 * 2 = 34"))
+                .containsExactly(ToyStep.of(12, ToyOp.PLUS, 5), ToyStep.of(17, ToyOp.TIMES, 2));
     }
 
     @Test
-    void teacherChecksAreCorrectInversesAndTheBoxHoldsTheGoldAnswer() {
+    void teacherRepliesAreTheCorrectSolutionAndNeverMentionTheAttempts() {
         ToyProblemGenerator generator = new ToyProblemGenerator(21, ToyDifficulty.standard());
         SplittableRandom random = new SplittableRandom(21);
         for (int i = 0; i < 2000; i++) {
@@ -58,23 +58,8 @@ class ToySolutionsTest {
             String reply = ToySolutions.teacher(p, wrong);
             assertThat(ToySolutions.parseSteps(reply)).isEqualTo(p.steps());
             assertThat(ToySolutions.boxedAnswer(reply)).hasValue(p.answer());
-            List<String> checks =
-                    reply.lines().filter(l -> l.startsWith(ToySolutions.CHECK_PREFIX)).toList();
-            assertThat(checks).hasSize(1);
-            String check = checks.get(0);
-            ToyStep undo =
-                    ToyStep.parse(
-                                    check.substring(
-                                            ToySolutions.CHECK_PREFIX.length(), check.length() - 1))
-                            .orElseThrow();
-            ToyStep checked = p.steps().get(wrong.mistakeStep());
-            assertThat(undo.isCorrect()).isTrue();
-            assertThat(undo.left()).isEqualTo(checked.result());
-            assertThat(undo.result()).isEqualTo(checked.left());
-            assertThat(undo.op()).isEqualTo(checked.op().inverse());
-            // the check follows the step it verifies
-            List<String> lines = reply.lines().toList();
-            assertThat(lines.get(lines.indexOf(check) - 1)).isEqualTo(checked.line());
+            assertThat(reply.toLowerCase(java.util.Locale.ROOT))
+                    .doesNotContain("attempt", "check", "wrong");
         }
     }
 

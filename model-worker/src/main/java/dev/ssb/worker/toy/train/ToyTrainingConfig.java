@@ -115,12 +115,12 @@ public record ToyTrainingConfig(
                 2,
                 384,
                 128,
-                2000,
+                4500,
                 8,
                 2e-3,
                 60,
-                0.5,
-                0.0);
+                0.4,
+                0.2);
     }
 
     public ToyTrainingConfig withSteps(int value) {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The committed embedded checkpoint: loads from the classpath and behaves as the README says. */
@@ -56,11 +55,6 @@ class EmbeddedToyModelTest {
     }
 
     @Test
-    @Disabled(
-            "The committed checkpoint (2000-step recipe, 16 min) is still under-trained as a"
-                    + " student: measured held-out pass@1 at T=0.8 is 14.8% (target 25-70%), while"
-                    + " mixed outcomes (32.4%) and teacher accuracy (94%) meet theirs. Enable once a"
-                    + " longer run lands.")
     void passAt1OnHeldOutProblemsLiesInTheStatedBand() {
         List<ToyProblem> problems = ToyTrainingData.heldOut(ToyTrainingConfig.embedded(), 100);
         ToyModelEvaluation eval = new ToyModelEvaluation(model, Prompts.defaults());
