@@ -49,7 +49,9 @@ public final class ConfigResolver {
      * and the {@code --conf} file (a file or the command line still overrides them).
      */
     public static SsbConfig resolve(
-            Optional<String> confFile, Map<String, String> commandDefaults, Map<String, String> overrides) {
+            Optional<String> confFile,
+            Map<String, String> commandDefaults,
+            Map<String, String> overrides) {
         requireNonNull(confFile, "confFile is null");
         requireNonNull(commandDefaults, "commandDefaults is null");
         requireNonNull(overrides, "overrides is null");
