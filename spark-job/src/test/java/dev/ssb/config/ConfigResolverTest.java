@@ -49,6 +49,24 @@ class ConfigResolverTest {
     }
 
     @Test
+    void commandDefaultsSitAboveShippedDefaultsAndBelowFileAndCommandLine() throws Exception {
+        Map<String, String> demo = Map.of("distill.lr", "1e-3", "distill.epochs", "5");
+        SsbConfig plain = ConfigResolver.resolve(Optional.empty(), demo, Map.of());
+        assertThat(plain.doubleValue(SsbProperties.DISTILL_LR)).isEqualTo(1e-3);
+        assertThat(plain.intValue(SsbProperties.DISTILL_EPOCHS)).isEqualTo(5);
+        String file = confFile("distill.lr=5e-4\n");
+        SsbConfig config =
+                ConfigResolver.resolve(Optional.of(file), demo, Map.of("distill.epochs", "2"));
+        assertThat(config.doubleValue(SsbProperties.DISTILL_LR)).isEqualTo(5e-4);
+        assertThat(config.intValue(SsbProperties.DISTILL_EPOCHS)).isEqualTo(2);
+        assertThatThrownBy(
+                        () ->
+                                ConfigResolver.resolve(
+                                        Optional.empty(), Map.of("distil.lr", "1"), Map.of()))
+                .hasMessageContaining("[from command defaults]");
+    }
+
+    @Test
     void rejectsUnknownKeyInFileWithSuggestion() throws Exception {
         String file = confFile("rollout.temprature=0.5\n");
         assertThatThrownBy(() -> ConfigResolver.resolve(Optional.of(file), Map.of()))
