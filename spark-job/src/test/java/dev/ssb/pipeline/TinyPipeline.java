@@ -7,6 +7,7 @@ import dev.ssb.worker.api.ToyData;
 import dev.ssb.worker.toy.ToyDataset;
 import dev.ssb.worker.toy.ToyDifficulty;
 import dev.ssb.worker.toy.ToyProblem;
+import dev.ssb.worker.toy.ToySolutions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,37 +39,22 @@ final class TinyPipeline {
      * Writes the checkpoint under {@code dir}, scripted for the problems {@code ssb demo} writes
      * with these arguments (the embedded model's own splits), and returns it.
      */
-    static Path demoCheckpoint(Path dir, long sampleSeed, int train, int test, boolean dev) {
+    static Path demoCheckpoint(Path dir, long sampleSeed, int train, int test, boolean dev)
+            throws IOException {
         Path data = dir.resolve("demo-splits");
         ToyData.writeEmbeddedSplits(data, sampleSeed, train, test, dev);
+        ObjectMapper json = new ObjectMapper();
         Map<String, Integer> gold = new LinkedHashMap<>();
         for (String file : List.of(ToyData.TRAIN_FILE, ToyData.TEST_FILE)) {
-            for (String line : lines(data.resolve(file))) {
-                JsonNode row = read(line);
-                String answer = row.get("answer").asText();
+            for (String line : Files.readAllLines(data.resolve(file))) {
+                JsonNode row = json.readTree(line);
                 gold.put(
                         row.get("question").asText(),
-                        Integer.parseInt(answer.substring(answer.lastIndexOf("#### ") + 5)));
+                        ToySolutions.gsm8kAnswer(row.get("answer").asText()).orElseThrow());
             }
         }
         ScriptedRuntime.script(dir, gold);
         return RandomCheckpoints.toy(dir.resolve("tiny"), 16, 32, 1, 2, 7);
-    }
-
-    private static List<String> lines(Path file) {
-        try {
-            return Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static JsonNode read(String json) {
-        try {
-            return new ObjectMapper().readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.ssb.worker.api;
 
 import dev.ssb.worker.toy.ToyDataset;
-import dev.ssb.worker.toy.ToyDifficulty;
 import dev.ssb.worker.toy.train.EmbeddedSplits;
 import java.nio.file.Path;
 
@@ -11,25 +10,15 @@ import java.nio.file.Path;
  */
 public final class ToyData {
 
-    /** The train split's file name inside the directory given to {@link #write}. */
+    /** The train split's file name inside the directory given to {@link #writeEmbeddedSplits}. */
     public static final String TRAIN_FILE = ToyDataset.TRAIN_FILE;
 
-    /** The held-out split's file name inside the directory given to {@link #write}. */
+    /**
+     * The held-out split's file name inside the directory given to {@link #writeEmbeddedSplits}.
+     */
     public static final String TEST_FILE = ToyDataset.TEST_FILE;
 
     private ToyData() {}
-
-    /**
-     * Writes {@code dir/train.jsonl} ({@code train} problems) and {@code dir/test.jsonl} ({@code
-     * test} problems) at the difficulty the embedded toy model is trained on. The splits are
-     * disjoint, the held-out split depends only on {@code seed} and {@code test}, and the bytes
-     * only on the arguments.
-     *
-     * @throws IllegalArgumentException when a size is negative
-     */
-    public static void write(Path dir, long seed, int train, int test) {
-        ToyDataset.write(dir, seed, train, test, ToyDifficulty.embedded());
-    }
 
     /**
      * Writes the embedded model's own problems: {@code dir/train.jsonl} holds {@code train}
