@@ -163,7 +163,7 @@ public final class SsbProperties {
                         DATA_PARTITIONS,
                         DATA_PARTITIONS_DEFAULT,
                         0,
-                        "partitions of the problems table; 0 = Spark's choice"),
+                        "partitions of the model stages; 0 = one per task slot"),
                 string(
                         MODEL_CHECKPOINT,
                         MODEL_CHECKPOINT_DEFAULT,

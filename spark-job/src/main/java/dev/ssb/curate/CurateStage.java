@@ -8,6 +8,7 @@ import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.ingest.IngestStage;
 import dev.ssb.rollout.RolloutStage;
+import dev.ssb.spark.Partitions;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
@@ -148,10 +149,9 @@ public final class CurateStage {
                     String problemsPath = layout.tablePath(IngestStage.PROBLEMS).toString();
                     String rolloutsPath = layout.tablePath(RolloutStage.ROLLOUTS).toString();
                     Dataset<Row> problems = spark.read().parquet(problemsPath);
-                    int partitions = config.intValue(SsbProperties.DATA_PARTITIONS);
-                    if (partitions > 0) {
-                        problems = problems.repartition(partitions, col("problem_id"));
-                    }
+                    problems =
+                            Partitions.byProblem(
+                                    problems, config.intValue(SsbProperties.DATA_PARTITIONS));
                     Dataset<Row> contexts =
                             transform(problems, spark.read().parquet(rolloutsPath), settings);
                     long rows = out.writeTable(TEACHER_CONTEXTS, contexts);

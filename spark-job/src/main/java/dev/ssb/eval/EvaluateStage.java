@@ -1,10 +1,9 @@
 package dev.ssb.eval;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.ingest.IngestStage;
+import dev.ssb.spark.Partitions;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
@@ -180,10 +179,7 @@ public final class EvaluateStage {
                             "Cannot run evaluate: table %s of run %s has no problems (see %s)",
                             tables.problems(), config.runId(), tables.rejected()));
         }
-        int partitions = config.intValue(SsbProperties.DATA_PARTITIONS);
-        if (partitions > 0) {
-            problems = problems.repartition(partitions, col("problem_id"));
-        }
+        problems = Partitions.byProblem(problems, config.intValue(SsbProperties.DATA_PARTITIONS));
         long rows = out.writeTable(tables.samples(), transform(problems, settings, student));
         Dataset<Row> written = spark.read().parquet(layout.tablePath(tables.samples()).toString());
         String modelIds =

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.curate.CurateStage;
+import dev.ssb.spark.Partitions;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
@@ -105,10 +106,9 @@ public final class TeacherLogitsStage {
                 out -> {
                     String contextsPath = layout.tablePath(CurateStage.TEACHER_CONTEXTS).toString();
                     Dataset<Row> contexts = spark.read().parquet(contextsPath);
-                    int partitions = config.intValue(SsbProperties.DATA_PARTITIONS);
-                    if (partitions > 0) {
-                        contexts = contexts.repartition(partitions, col("problem_id"));
-                    }
+                    contexts =
+                            Partitions.byProblem(
+                                    contexts, config.intValue(SsbProperties.DATA_PARTITIONS));
                     long rows = out.writeTable(TEACHER_LOGITS, transform(contexts, settings));
                     Dataset<Row> written =
                             spark.read().parquet(layout.tablePath(TEACHER_LOGITS).toString());

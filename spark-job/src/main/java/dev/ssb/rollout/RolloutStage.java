@@ -1,10 +1,9 @@
 package dev.ssb.rollout;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.ingest.IngestStage;
+import dev.ssb.spark.Partitions;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
@@ -95,10 +94,9 @@ public final class RolloutStage {
                 out -> {
                     String problemsPath = layout.tablePath(IngestStage.PROBLEMS).toString();
                     Dataset<Row> problems = spark.read().parquet(problemsPath);
-                    int partitions = config.intValue(SsbProperties.DATA_PARTITIONS);
-                    if (partitions > 0) {
-                        problems = problems.repartition(partitions, col("problem_id"));
-                    }
+                    problems =
+                            Partitions.byProblem(
+                                    problems, config.intValue(SsbProperties.DATA_PARTITIONS));
                     long rows = out.writeTable(ROLLOUTS, transform(problems, settings));
                     Dataset<Row> written =
                             spark.read().parquet(layout.tablePath(ROLLOUTS).toString());

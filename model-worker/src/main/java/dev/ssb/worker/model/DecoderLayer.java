@@ -66,9 +66,17 @@ final class DecoderLayer {
         int hd = config.headDim();
         float eps = (float) config.rmsNormEps();
         NDArray h = Ops.rmsNorm(x, inputNorm, eps, dtype);
-        NDArray q = project(h, Q, lora).reshape(batch, seq, heads, hd).transpose(0, 2, 1, 3);
-        NDArray k = project(h, K, lora).reshape(batch, seq, kvHeads, hd).transpose(0, 2, 1, 3);
-        NDArray v = project(h, V, lora).reshape(batch, seq, kvHeads, hd).transpose(0, 2, 1, 3);
+        boolean decoding = cache != null;
+        NDArray q =
+                project(h, Q, lora, decoding).reshape(batch, seq, heads, hd).transpose(0, 2, 1, 3);
+        NDArray k =
+                project(h, K, lora, decoding)
+                        .reshape(batch, seq, kvHeads, hd)
+                        .transpose(0, 2, 1, 3);
+        NDArray v =
+                project(h, V, lora, decoding)
+                        .reshape(batch, seq, kvHeads, hd)
+                        .transpose(0, 2, 1, 3);
         q = Ops.applyRope(q, rope);
         k = Ops.applyRope(k, rope);
         if (cache != null) {
@@ -76,15 +84,24 @@ final class DecoderLayer {
             k = cache.keys(x.getManager(), index, slot + (int) seq);
             v = cache.values(x.getManager(), index, slot + (int) seq);
         }
-        x = x.add(project(attend(q, k, v, mask), O, lora));
+        x = x.add(project(attend(q, k, v, mask), O, lora, decoding));
         h = Ops.rmsNorm(x, postNorm, eps, dtype);
-        NDArray gate = project(h, GATE, lora);
-        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(project(h, UP, lora));
-        return x.add(project(act, DOWN, lora));
+        NDArray gate = project(h, GATE, lora, decoding);
+        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(project(h, UP, lora, decoding));
+        return x.add(project(act, DOWN, lora, decoding));
     }
 
-    /** {@code x·Wᵀ + b + scale·(x·Aᵀ)·Bᵀ}, the LoRA term only for target modules. */
-    private NDArray project(NDArray x, int module, LoraLayers lora) {
+    /**
+     * {@code x·Wᵀ + b + scale·(x·Aᵀ)·Bᵀ}, the LoRA term only for target modules. With a KV cache
+     * (generation, never differentiated) the target weight is merged once per adapter instead.
+     */
+    private NDArray project(NDArray x, int module, LoraLayers lora, boolean decoding) {
+        if (lora != null && decoding) {
+            NDArray w = lora.merged(index, MODULES[module], weights[module]);
+            if (w != null) {
+                return Ops.linear(x, w, biases[module]);
+            }
+        }
         NDArray y = Ops.linear(x, weights[module], biases[module]);
         if (lora != null) {
             NDArray a = lora.a(index, MODULES[module]);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.LoraConfig;
@@ -97,6 +98,42 @@ class LoraLayersTest {
                                 TransformerTest.maxAbsDiff(
                                         adapted[IDS.length - 1], base[IDS.length - 1]))
                         .isGreaterThan(1e-2);
+            }
+        }
+    }
+
+    @Test
+    void decodingWithTheMergedWeightsMatchesTheFactoredForward() {
+        for (ModelConfig config : List.of(TinyModels.qwen2(), TinyModels.llama())) {
+            try (Transformer model = TinyModels.load(config, TinyModels.randomWeights(config, 3));
+                    LoraLayers lora =
+                            LoraLayers.fromAdapter(
+                                    randomAdapter(config, LoraConfig.paper(), 5, false),
+                                    config,
+                                    model.manager(),
+                                    DataType.FLOAT32)) {
+                float[] base = TransformerTest.fullLogits(model, IDS)[IDS.length - 1];
+                model.setLora(lora);
+                float[] factored = TransformerTest.fullLogits(model, IDS)[IDS.length - 1];
+                int prompt = IDS.length - 1;
+                float[] decoded;
+                try (KvCache cache = model.newCache(new int[] {prompt}, IDS.length);
+                        NDManager step = model.manager().newSubManager()) {
+                    long[] ids = new long[prompt];
+                    for (int t = 0; t < prompt; t++) {
+                        ids[t] = IDS[t];
+                    }
+                    model.prefill(
+                            cache, step.create(ids, new Shape(1, prompt)), config.vocabSize());
+                    decoded =
+                            model.decode(
+                                            cache,
+                                            step.create(new long[] {IDS[prompt]}, new Shape(1, 1)),
+                                            config.vocabSize())
+                                    .toFloatArray();
+                }
+                assertThat(TransformerTest.maxAbsDiff(decoded, factored)).isLessThanOrEqualTo(1e-4);
+                assertThat(TransformerTest.maxAbsDiff(decoded, base)).isGreaterThan(1e-2);
             }
         }
     }
