@@ -65,6 +65,15 @@ class DemoCommandTest {
         JsonNode summary = new ObjectMapper().readTree(run.resolve("eval/summary.json").toFile());
         assertThat(summary.at("/models/base/problems").asInt()).isEqualTo(6);
         assertThat(summary.at("/models/student/pass_at_1/estimate").asDouble()).isEqualTo(1.0);
+        // the demo's own defaults sit under the flags: its schedule, and the flag's lr over its
+        // 1e-3
+        JsonNode distilled =
+                new ObjectMapper()
+                        .readTree(run.resolve("train_metrics/_ssb_manifest.json").toFile())
+                        .get("config");
+        assertThat(distilled.get("distill.schedule").asText()).isEqualTo("cosine");
+        assertThat(distilled.get("distill.warmup_steps").asText()).isEqualTo("50");
+        assertThat(distilled.get("distill.lr").asDouble()).isEqualTo(0.01);
     }
 
     @Test
