@@ -90,6 +90,7 @@ public final class ExecutorModels {
 
     private static LanguageModel acquire(Key key, int limit) {
         Pool pool;
+        int replica;
         synchronized (MODELS) {
             while (closing) {
                 await(key);
@@ -102,6 +103,7 @@ public final class ExecutorModels {
                 }
                 if (pool.all.size() + pool.loading < limit) {
                     pool.loading++;
+                    replica = pool.all.size() + pool.loading;
                     break;
                 }
                 await(key);
@@ -117,7 +119,7 @@ public final class ExecutorModels {
                     key.checkpoint(),
                     key.device(),
                     (System.nanoTime() - t0) / 1_000_000,
-                    pool.all.size() + 1,
+                    replica,
                     limit);
             return model;
         } finally {

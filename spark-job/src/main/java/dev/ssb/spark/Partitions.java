@@ -17,17 +17,14 @@ public final class Partitions {
 
     /**
      * {@code rows} hash-partitioned by {@code problem_id} into {@code configured} partitions, or
-     * into Spark's default parallelism (the cores of local[*], or of all executors) when it is 0.
+     * into Spark's default parallelism (the cores of local[*], or of all executors) when it is 0
+     * ({@code data.partitions}, never negative: the configuration checks it).
      */
     public static Dataset<Row> byProblem(Dataset<Row> rows, int configured) {
-        if (configured < 0) {
-            throw new IllegalArgumentException(
-                    "Invalid data.partitions: " + configured + " (must be >= 0)");
-        }
         int n =
                 configured > 0
                         ? configured
                         : rows.sparkSession().sparkContext().defaultParallelism();
-        return rows.repartition(Math.max(1, n), col("problem_id"));
+        return rows.repartition(n, col("problem_id"));
     }
 }

@@ -45,18 +45,16 @@ public final class ToyModelMain {
         if (steps != null) {
             config = config.withSteps(Integer.parseInt(steps));
         }
-        if (batchSize != null || lr != null || teacherFraction != null) {
-            config =
-                    config.withOptimization(
-                            batchSize == null ? config.batchSize() : Integer.parseInt(batchSize),
-                            lr == null ? config.lr() : Double.parseDouble(lr),
-                            teacherFraction == null
-                                    ? config.teacherFraction()
-                                    : Double.parseDouble(teacherFraction));
-        }
-        if (flawedFraction != null) {
-            config = config.withFlawedFraction(Double.parseDouble(flawedFraction));
-        }
+        config =
+                config.withOptimization(
+                        batchSize == null ? config.batchSize() : Integer.parseInt(batchSize),
+                        lr == null ? config.lr() : Double.parseDouble(lr),
+                        teacherFraction == null
+                                ? config.teacherFraction()
+                                : Double.parseDouble(teacherFraction),
+                        flawedFraction == null
+                                ? config.flawedFraction()
+                                : Double.parseDouble(flawedFraction));
         Prompts prompts =
                 promptsDir == null
                         ? Prompts.defaults()

@@ -163,26 +163,14 @@ public record ToyTrainingConfig(
 
     /** The same recipe with another share of flawed student conversations. */
     public ToyTrainingConfig withFlawedFraction(double value) {
-        return new ToyTrainingConfig(
-                seed,
-                trainProblems,
-                difficulty,
-                hiddenSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                intermediateSize,
-                vocabSize,
-                steps,
-                batchSize,
-                lr,
-                warmupSteps,
-                teacherFraction,
-                value);
+        return withOptimization(batchSize, lr, teacherFraction, value);
     }
 
-    /** The same recipe with another batch size, peak learning rate and teacher share. */
-    public ToyTrainingConfig withOptimization(int batch, double peakLr, double teacherShare) {
+    /**
+     * The same recipe with another batch size, peak learning rate, teacher share and flawed share.
+     */
+    public ToyTrainingConfig withOptimization(
+            int batch, double peakLr, double teacherShare, double flawedShare) {
         return new ToyTrainingConfig(
                 seed,
                 trainProblems,
@@ -198,6 +186,6 @@ public record ToyTrainingConfig(
                 peakLr,
                 warmupSteps,
                 teacherShare,
-                flawedFraction);
+                flawedShare);
     }
 }
