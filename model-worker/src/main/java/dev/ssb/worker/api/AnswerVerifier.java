@@ -1,6 +1,5 @@
 package dev.ssb.worker.api;
 
-import dev.ssb.worker.verify.Verifiers;
 import java.util.Optional;
 
 /**
@@ -18,7 +17,7 @@ public interface AnswerVerifier extends AutoCloseable {
      * A verifier with the given settings (the first one in a JVM starts the algebra engine, ~1 s).
      */
     static AnswerVerifier create(VerifierConfig config) {
-        return Verifiers.create(config);
+        return Services.cached(AnswerVerifierProvider.class).create(config);
     }
 
     /** A verifier with {@link VerifierConfig#defaults()}. */

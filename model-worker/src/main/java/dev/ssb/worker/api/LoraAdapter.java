@@ -2,7 +2,6 @@ package dev.ssb.worker.api;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.ssb.worker.io.PeftAdapters;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,7 +25,7 @@ public record LoraAdapter(LoraConfig config, Map<String, HostTensor> tensors) {
      * base. Deterministic in {@code seed}.
      */
     public static LoraAdapter initialize(LoraConfig config, ModelConfig model, long seed) {
-        return PeftAdapters.initialize(config, model, seed);
+        return provider().initialize(config, model, seed);
     }
 
     /**
@@ -36,22 +35,26 @@ public record LoraAdapter(LoraConfig config, Map<String, HostTensor> tensors) {
      * @throws IllegalArgumentException "Cannot load adapter %s: ..." naming the key or setting
      */
     public static LoraAdapter load(Path dir) {
-        return PeftAdapters.load(dir);
+        return provider().load(dir);
     }
 
     /** Reads a PEFT adapter and checks every tensor's presence and shape against the base model. */
     public static LoraAdapter load(Path dir, ModelConfig model) {
-        return PeftAdapters.load(dir, model);
+        return provider().load(dir, model);
     }
 
     /** Writes this adapter in PEFT's format ({@code base_model_name_or_path} left null). */
     public void save(Path dir) {
-        PeftAdapters.save(this, dir, null);
+        provider().save(this, dir, null);
     }
 
     /** Writes this adapter in PEFT's format, recording the base model for {@code AutoPeftModel}. */
     public void save(Path dir, String baseModelNameOrPath) {
-        PeftAdapters.save(this, dir, baseModelNameOrPath);
+        provider().save(this, dir, baseModelNameOrPath);
+    }
+
+    private static LoraAdapterProvider provider() {
+        return Services.cached(LoraAdapterProvider.class);
     }
 
     public long parameterCount() {

@@ -1,11 +1,9 @@
 package dev.ssb.worker.api;
 
-import java.util.ServiceLoader;
-
 /**
- * Entry point to the model runtime. The implementation is found with {@link ServiceLoader}, so
- * callers (the Spark driver) compile against this package only and native PyTorch is loaded the
- * first time a model is actually loaded.
+ * Entry point to the model runtime. The implementation is found with {@link
+ * java.util.ServiceLoader}, so callers (the Spark driver) compile against this package only and
+ * native PyTorch is loaded the first time a model is actually loaded.
  */
 public final class ModelWorker {
 
@@ -24,11 +22,6 @@ public final class ModelWorker {
     }
 
     static ModelRuntime runtime() {
-        return ServiceLoader.load(ModelRuntime.class, ModelWorker.class.getClassLoader())
-                .findFirst()
-                .orElseThrow(
-                        () ->
-                                new IllegalStateException(
-                                        "Cannot find a ModelRuntime implementation on the classpath"));
+        return Services.find(ModelRuntime.class);
     }
 }

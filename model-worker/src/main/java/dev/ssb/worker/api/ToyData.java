@@ -1,7 +1,5 @@
 package dev.ssb.worker.api;
 
-import dev.ssb.worker.toy.ToyDataset;
-import dev.ssb.worker.toy.train.EmbeddedSplits;
 import java.nio.file.Path;
 
 /**
@@ -11,12 +9,12 @@ import java.nio.file.Path;
 public final class ToyData {
 
     /** The train split's file name inside the directory given to {@link #writeEmbeddedSplits}. */
-    public static final String TRAIN_FILE = ToyDataset.TRAIN_FILE;
+    public static final String TRAIN_FILE = "train.jsonl";
 
     /**
      * The held-out split's file name inside the directory given to {@link #writeEmbeddedSplits}.
      */
-    public static final String TEST_FILE = ToyDataset.TEST_FILE;
+    public static final String TEST_FILE = "test.jsonl";
 
     private ToyData() {}
 
@@ -31,6 +29,6 @@ public final class ToyData {
      */
     public static void writeEmbeddedSplits(
             Path dir, long sampleSeed, int train, int test, boolean dev) {
-        EmbeddedSplits.write(dir, sampleSeed, train, test, dev);
+        ToyModelRecipe.load().writeEmbeddedSplits(dir, sampleSeed, train, test, dev);
     }
 }

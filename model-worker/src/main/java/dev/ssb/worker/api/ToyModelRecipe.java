@@ -1,12 +1,11 @@
 package dev.ssb.worker.api;
 
 import java.nio.file.Path;
-import java.util.ServiceLoader;
 
 /**
  * The recipe of the embedded toy model, for the command line: trains a Qwen2-architecture model
  * from scratch on the toy domain and measures it. The implementation is found with {@link
- * ServiceLoader}, so callers compile against this package only.
+ * java.util.ServiceLoader}, so callers compile against this package only.
  */
 public interface ToyModelRecipe {
 
@@ -35,14 +34,11 @@ public interface ToyModelRecipe {
      */
     String evaluate(String checkpoint, long seed, int problems, Path json);
 
+    /** See {@link ToyData#writeEmbeddedSplits(Path, long, int, int, boolean)}. */
+    void writeEmbeddedSplits(Path dir, long sampleSeed, int train, int test, boolean dev);
+
     /** The implementation on the classpath. */
     static ToyModelRecipe load() {
-        return ServiceLoader.load(ToyModelRecipe.class, ToyModelRecipe.class.getClassLoader())
-                .findFirst()
-                .orElseThrow(
-                        () ->
-                                new IllegalStateException(
-                                        "Cannot find a ToyModelRecipe implementation on the"
-                                                + " classpath"));
+        return Services.cached(ToyModelRecipe.class);
     }
 }

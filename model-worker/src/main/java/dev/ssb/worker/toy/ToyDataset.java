@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ssb.worker.api.ToyData;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ToyDataset {
 
-    public static final String TRAIN_FILE = "train.jsonl";
-    public static final String TEST_FILE = "test.jsonl";
+    public static final String TRAIN_FILE = ToyData.TRAIN_FILE;
+    public static final String TEST_FILE = ToyData.TEST_FILE;
 
     private static final Logger LOG = LoggerFactory.getLogger(ToyDataset.class);
     private static final ObjectMapper JSON = new ObjectMapper();

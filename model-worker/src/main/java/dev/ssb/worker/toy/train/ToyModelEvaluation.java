@@ -11,6 +11,7 @@ import dev.ssb.worker.api.GenerationRequest;
 import dev.ssb.worker.api.LanguageModel;
 import dev.ssb.worker.api.ModelWorker;
 import dev.ssb.worker.api.SamplingParams;
+import dev.ssb.worker.api.TeacherPromptTemplate;
 import dev.ssb.worker.toy.Prompts;
 import dev.ssb.worker.toy.ToyAttempt;
 import dev.ssb.worker.toy.ToyDataset;
@@ -126,9 +127,7 @@ public final class ToyModelEvaluation {
                     prompts.teacher(
                             p.question(), ToySolutions.student(p), ToySolutions.student(wrong));
             int[] prompt =
-                    model.encodeChat(
-                            List.of(ChatMessage.system(prompts.system()), ChatMessage.user(user)),
-                            true);
+                    model.encodeChat(TeacherPromptTemplate.messages(prompts.system(), user), true);
             requests.add(new GenerationRequest(prompt, sampleSeed(seed, i, 1)));
         }
         List<Generation> out = model.generate(requests, params(TEACHER_TEMPERATURE));

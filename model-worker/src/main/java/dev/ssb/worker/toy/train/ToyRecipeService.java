@@ -36,4 +36,9 @@ public final class ToyRecipeService implements ToyModelRecipe {
                         + " %d train problems; hinted teacher (T=0.4) %.3f",
                 s.passAt1(), s.problems(), s.mixedAtK(), s.problems(), s.teacherAccuracy());
     }
+
+    @Override
+    public void writeEmbeddedSplits(Path dir, long sampleSeed, int train, int test, boolean dev) {
+        EmbeddedSplits.write(dir, sampleSeed, train, test, dev);
+    }
 }
