@@ -48,7 +48,8 @@ final class Fixtures {
         try {
             Path dir = Paths.get(url.toURI()).getParent();
             if (!Files.isRegularFile(dir.resolve("tokenizer_config.json"))) {
-                throw new IllegalStateException("Missing fixture file tokenizer_config.json in " + dir);
+                throw new IllegalStateException(
+                        "Missing fixture file tokenizer_config.json in " + dir);
             }
             return dir;
         } catch (java.net.URISyntaxException e) {
