@@ -24,8 +24,8 @@ final class Failures {
     static final String VERBOSE = "--verbose";
 
     /**
-     * How long the JVM's shutdown (Spark stopping its context, log flushing) may take after a failed
-     * command before the process is halted: a failure must end the process within seconds.
+     * How long the JVM's shutdown (Spark stopping its context, log flushing) may take after a
+     * failed command before the process is halted: a failure must end the process within seconds.
      */
     static final long HALT_AFTER_MS = 3_000;
 
@@ -59,8 +59,8 @@ final class Failures {
 
     /**
      * One throwable in one line: its message's first line (Spark puts the executor's stack trace
-     * into a job failure's message), with the class name when the message alone would not tell
-     * what happened (errors, or no message).
+     * into a job failure's message), with the class name when the message alone would not tell what
+     * happened (errors, or no message).
      */
     private static String line(Throwable t) {
         String message = t.getMessage() == null ? "" : t.getMessage().strip();
@@ -109,7 +109,8 @@ final class Failures {
     /**
      * Ends the process with {@code status}. After a failure a daemon thread halts the JVM if the
      * orderly shutdown has not finished within {@link #HALT_AFTER_MS}: what a run has committed is
-     * already on disk (a table counts only once its manifest is), so nothing is lost by not waiting.
+     * already on disk (a table counts only once its manifest is), so nothing is lost by not
+     * waiting.
      */
     static void exit(int status) {
         if (status != 0) {

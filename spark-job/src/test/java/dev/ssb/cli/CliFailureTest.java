@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A stage that fails with an {@link Error} in a real {@code ssb} process: Hadoop's {@code FSError}
  * from a full disk while ingest writes its manifest (see {@link FullDiskFileSystem}). The process
- * must print the message without a stack trace (with one under {@code --verbose}) and exit
- * non-zero within seconds, although a SparkSession with its non-daemon threads is running.
+ * must print the message without a stack trace (with one under {@code --verbose}) and exit non-zero
+ * within seconds, although a SparkSession with its non-daemon threads is running.
  */
 class CliFailureTest {
 
@@ -31,8 +31,7 @@ class CliFailureTest {
     @TempDir Path tmp;
 
     @Test
-    void anErrorInAStageExitsNonZeroWithinSecondsWithItsMessageAndNoStackTrace()
-            throws Exception {
+    void anErrorInAStageExitsNonZeroWithinSecondsWithItsMessageAndNoStackTrace() throws Exception {
         Run run = ingestOnAFullDisk("plain");
 
         assertThat(run.exitCode).as(run.output).isEqualTo(1);
@@ -94,16 +93,22 @@ class CliFailureTest {
                 output.lines()
                         .filter(l -> l.startsWith(FullDiskFileSystem.MARKER))
                         .mapToLong(
-                                l -> Long.parseLong(l.substring(FullDiskFileSystem.MARKER.length())))
+                                l ->
+                                        Long.parseLong(
+                                                l.substring(FullDiskFileSystem.MARKER.length())))
                         .findFirst()
                         .orElseThrow(
-                                () -> new AssertionError("no manifest write was failed: " + output));
+                                () ->
+                                        new AssertionError(
+                                                "no manifest write was failed: " + output));
+        System.out.printf(
+                "ssb ingest %s: exit %d, %d ms after the failed write%n%s%n",
+                name, process.exitValue(), exitedAt - failedAt, output);
         return new Run(process.exitValue(), exitedAt - failedAt, output);
     }
 
     /** {@code ssb ARGS} in a new JVM on local[1], with the launcher's log configuration. */
-    private static Process launch(Path hadoopConf, List<String> args, Path log)
-            throws IOException {
+    private static Process launch(Path hadoopConf, List<String> args, Path log) throws IOException {
         String classpath =
                 hadoopConf
                         + File.pathSeparator

@@ -29,6 +29,7 @@ class DocLinksTest {
 
     @Test
     void readmeHasAtMost250Lines() throws Exception {
-        assertThat(Files.readAllLines(REPO.resolve("README.md"))).hasSizeLessThanOrEqualTo(README_MAX_LINES);
+        assertThat(Files.readAllLines(REPO.resolve("README.md")))
+                .hasSizeLessThanOrEqualTo(README_MAX_LINES);
     }
 }

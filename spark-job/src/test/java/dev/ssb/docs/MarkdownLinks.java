@@ -122,7 +122,8 @@ final class MarkdownLinks {
         if (pathPart.isEmpty()) {
             target = source;
         } else {
-            String decoded = URLDecoder.decode(pathPart.replace("+", "%2B"), StandardCharsets.UTF_8);
+            String decoded =
+                    URLDecoder.decode(pathPart.replace("+", "%2B"), StandardCharsets.UTF_8);
             target = source.getParent().resolve(decoded).normalize();
             if (!target.startsWith(repo)) {
                 problems.add(where + " (outside the repository)");
