@@ -122,6 +122,11 @@ final class Failures {
                                 } catch (InterruptedException e) {
                                     Thread.currentThread().interrupt();
                                 }
+                                System.err.println(
+                                        "ssb: the shutdown did not finish within "
+                                                + HALT_AFTER_MS
+                                                + " ms; halting");
+                                System.err.flush();
                                 Runtime.getRuntime().halt(status);
                             },
                             "ssb-exit-watchdog");
