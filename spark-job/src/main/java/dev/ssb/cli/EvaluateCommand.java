@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                     + " same prompts and seeds for both, pass@1 and maj@n with 95%% intervals and"
                     + " the paired difference student - base. Writes <out>/<run-id>/eval/samples"
                     + " (Parquet), eval/summary.json and eval/summary.md, and prints the table.",
-            "Example: ssb evaluate --problems ../shared/datasets/math500.jsonl --out runs"
+            "Example: ssb evaluate --problems data/math500_test.jsonl --out runs"
                     + " --run-id r1 --tag math500"
         })
 final class EvaluateCommand implements Callable<Integer> {

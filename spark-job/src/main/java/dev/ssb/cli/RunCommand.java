@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
                     + " stopped. With --rounds R, round r >= 2 is the run <run-id>-round<r> and"
                     + " starts from the merged student of round r-1"
                     + " (<out>/<run-id of r-1>/student-merged).",
-            "Example: ssb run --problems ../shared/datasets/gsm8k_train.jsonl --out runs"
-                    + " --run-id r1 --set eval.problems=../shared/datasets/math500.jsonl",
+            "Example: ssb run --problems data/gsm8k_train.jsonl --out runs"
+                    + " --run-id r1 --set eval.problems=data/math500_test.jsonl",
             "After a crash: ssb run --out runs --run-id r1 --resume"
         })
 final class RunCommand implements Callable<Integer> {

@@ -39,22 +39,44 @@ public final class SsbCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    @CommandLine.Option(
+            names = Failures.VERBOSE,
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "On failure, print stack traces as well as the messages.")
+    boolean verbose;
+
+    /**
+     * Runs the command line and ends the process with its status; a failure ends it within seconds
+     * (see {@link Failures#exit}).
+     */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        Failures.exit(commandLine().execute(args));
     }
 
     /**
-     * The command tree. A failing command prints its message (not a stack trace, which goes to the
-     * log at debug level) and exits with 1; usage errors exit with 2.
+     * The command tree. A failing command prints the messages of its cause chain in one short block
+     * (stack traces with {@code --verbose}; they also go to the log at debug level) and exits with
+     * 1, whatever it threw, errors included; usage errors exit with 2.
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SsbCommand());
         cli.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                     LOG.debug("{} failed", cmd.getCommandName(), e);
-                    cmd.getErr().println("ssb " + cmd.getCommandName() + ": " + e.getMessage());
-                    cmd.getErr().flush();
-                    return 1;
+                    return Failures.report(cmd, parsed, e);
+                });
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cli.setExecutionStrategy(
+                parsed -> {
+                    try {
+                        return runLast.execute(parsed);
+                    } catch (CommandLine.ParameterException | CommandLine.ExecutionException e) {
+                        throw e; // usage errors and exceptions: picocli's handlers above
+                    } catch (Throwable e) { // errors, which picocli does not catch
+                        CommandLine cmd = Failures.innermost(parsed);
+                        LOG.debug("{} failed", cmd.getCommandName(), e);
+                        return Failures.report(cmd, parsed, e);
+                    }
                 });
         return cli;
     }

@@ -102,9 +102,8 @@ public final class StagesBenchmark {
                         List.of(151645));
         Path qwenTokenizer =
                 Path.of(
-                        System.getProperty("ssb.shared.dir", "../shared"),
-                        "fixtures",
-                        "qwen3-tokenizer");
+                        System.getProperty("ssb.repo.dir", "."),
+                        "model-worker/src/test/resources/dev/ssb/worker/text/qwen3-tokenizer");
         return RandomCheckpoints.write(
                         out.resolve("qwen-vocab-random"), qwenShape, qwenTokenizer, 2)
                 .toString();

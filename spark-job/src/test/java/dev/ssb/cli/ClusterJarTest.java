@@ -73,9 +73,7 @@ class ClusterJarTest {
     void ingestRunsFromTheClusterJarAloneAndFailuresExitNonZero() throws Exception {
         Optional<Path> jar = clusterJar();
         assumeThat(jar).as("built with mvn -Pcluster-jar package").isPresent();
-        Path gsm8k =
-                Path.of(System.getProperty("ssb.shared.dir", "../../shared"), "datasets")
-                        .resolve("gsm8k_test.jsonl");
+        Path gsm8k = Path.of(System.getProperty("ssb.data.dir", "../data"), "gsm8k_test.jsonl");
         Path out = tmp.resolve("runs");
         Map<String, String> conf =
                 Map.of("spark.executor.memory", "1g", "spark.executor.cores", "1");

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IngestStageTest {
 
-    private static final Path DATASETS =
-            Path.of(System.getProperty("ssb.shared.dir", "../../shared"), "datasets");
+    private static final Path DATASETS = Path.of(System.getProperty("ssb.data.dir", "../data"));
 
     private final SparkSession spark = SharedSpark.session();
     @TempDir Path out;

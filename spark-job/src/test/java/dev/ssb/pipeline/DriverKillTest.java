@@ -161,7 +161,6 @@ class DriverKillTest {
                         "-Dai.djl.offline=true",
                         "-Dai.djl.pytorch.num_threads=1",
                         "-Dai.djl.pytorch.num_interop_threads=1",
-                        "-Dssb.shared.dir=" + System.getProperty("ssb.shared.dir", ""),
                         "-cp",
                         classpath,
                         SsbCommand.class.getName()));

@@ -38,8 +38,7 @@ class RolloutClusterTest {
     @Test
     void ingestAndRolloutOnTwoExecutorJvmsMatchALocalRun() throws IOException {
         Path model = RandomCheckpoints.toy(tmp.resolve("tiny"), 32, 64, 2, 2, 11);
-        Path problems =
-                Path.of(System.getProperty("ssb.shared.dir"), "datasets", "gsm8k_test.jsonl");
+        Path problems = Path.of(System.getProperty("ssb.data.dir", "../data"), "gsm8k_test.jsonl");
         Path conf = tmp.resolve("run.properties");
         Files.writeString(
                 conf,

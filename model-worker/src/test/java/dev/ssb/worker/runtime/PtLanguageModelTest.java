@@ -49,10 +49,23 @@ class PtLanguageModelTest {
     private static ModelConfig config;
     private static LanguageModel shared;
 
+    /** The real Qwen3 tokenizer of the test resources (dev/ssb/worker/text/qwen3-tokenizer). */
+    private static Path qwen3Tokenizer() {
+        try {
+            return Path.of(
+                            PtLanguageModelTest.class
+                                    .getResource(
+                                            "/dev/ssb/worker/text/qwen3-tokenizer/tokenizer.json")
+                                    .toURI())
+                    .getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @BeforeAll
     static void writeCheckpoint() {
-        Path tokenizer =
-                Path.of(System.getProperty("ssb.shared.dir"), "fixtures", "qwen3-tokenizer");
+        Path tokenizer = qwen3Tokenizer();
         config =
                 new ModelConfig(
                         "qwen2",

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Locations of the shared test fixtures. */
+/** Locations of the test fixtures in this module's test resources. */
 final class Fixtures {
 
     private static HfTokenizer qwen3Tokenizer;
@@ -35,16 +35,25 @@ final class Fixtures {
         }
     }
 
-    /** The real Qwen3 tokenizer files (tokenizer.json, tokenizer_config.json). */
+    /**
+     * The real Qwen3 tokenizer files (tokenizer.json, tokenizer_config.json) of the test resources
+     * (see the README beside them), as a directory.
+     */
     static Path qwen3() {
-        String shared = System.getProperty("ssb.shared.dir");
-        if (shared == null) {
-            throw new IllegalStateException("System property ssb.shared.dir is not set");
+        var url = Fixtures.class.getResource("/dev/ssb/worker/text/qwen3-tokenizer/tokenizer.json");
+        if (url == null) {
+            throw new IllegalStateException(
+                    "Missing test resource dev/ssb/worker/text/qwen3-tokenizer/tokenizer.json");
         }
-        Path dir = Paths.get(shared, "fixtures", "qwen3-tokenizer");
-        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            throw new IllegalStateException("Missing fixture " + dir);
+        try {
+            Path dir = Paths.get(url.toURI()).getParent();
+            if (!Files.isRegularFile(dir.resolve("tokenizer_config.json"))) {
+                throw new IllegalStateException(
+                        "Missing fixture file tokenizer_config.json in " + dir);
+            }
+            return dir;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
-        return dir;
     }
 }

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the real benchmark files under {@code ssb.shared.dir}/datasets. */
+/**
+ * Reads the real benchmark files of the repository's {@code data/} folder, located by the {@code
+ * ssb.data.dir} system property (set by the build and the {@code ssb bench} launcher).
+ */
 final class Datasets {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -17,11 +20,12 @@ final class Datasets {
     private Datasets() {}
 
     static Path dir() {
-        String shared = System.getProperty("ssb.shared.dir");
-        if (shared == null) {
-            throw new IllegalStateException("System property ssb.shared.dir is not set");
+        String data = System.getProperty("ssb.data.dir");
+        if (data == null) {
+            throw new IllegalStateException(
+                    "System property ssb.data.dir is not set (the repository's data/ folder)");
         }
-        return Path.of(shared, "datasets");
+        return Path.of(data);
     }
 
     static List<JsonNode> read(String file) {

@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
  *
  * <pre>
  * mvn -q -B -o -pl model-worker test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -Dssb.shared.dir=../shared -Dlog4j2.configurationFile=conf/log4j2.xml \
+ * java -Dssb.data.dir=data -Dlog4j2.configurationFile=conf/log4j2.xml \
  *     -cp model-worker/target/test-classes:model-worker/target/classes:$(cat model-worker/target/cp.txt) \
  *     dev.ssb.worker.verify.VerifierBenchmark [seconds-per-run, default 5]
  * </pre>

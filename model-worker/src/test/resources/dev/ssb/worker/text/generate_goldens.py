@@ -6,7 +6,7 @@ tools=None, documents=None, special tokens as variables) and writes one golden f
 template and case: golden/<template>/<case>.txt.
 
 Regenerate (from the repository root, Jinja2 3.1):
-  python3 model-worker/src/test/resources/dev/ssb/worker/text/generate_goldens.py ../shared/fixtures/qwen3-tokenizer
+  python3 model-worker/src/test/resources/dev/ssb/worker/text/generate_goldens.py model-worker/src/test/resources/dev/ssb/worker/text/qwen3-tokenizer
 """
 import json
 import os

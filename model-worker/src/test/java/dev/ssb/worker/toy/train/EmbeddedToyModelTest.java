@@ -18,10 +18,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The committed embedded checkpoint: loads from the classpath and behaves as the README says. */
+/**
+ * The committed embedded checkpoint: loads from the classpath and behaves as docs/experiments.md
+ * says.
+ */
 class EmbeddedToyModelTest {
 
-    /** Fixed sampling seed of this test (not the one of the README's 500-problem measurement). */
+    /**
+     * Fixed sampling seed of this test (not the one of the 500-problem measurement in
+     * docs/experiments.md).
+     */
     private static final long SEED = 7;
 
     private static LanguageModel model;
