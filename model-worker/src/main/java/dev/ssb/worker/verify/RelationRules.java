@@ -137,10 +137,11 @@ final class RelationRules {
         return Outcome.yes(
                 c.equals(Rational.ONE)
                         ? o.reason()
-                        : "equal up to the factor "
-                                + c.toSymja().replaceAll("[()]", "")
-                                + ", "
-                                + o.reason());
+                        : "equal up to the factor " + plain(c) + ", " + o.reason());
+    }
+
+    private static String plain(Rational r) {
+        return r.isInteger() ? r.num().toString() : r.num() + "/" + r.den();
     }
 
     /**
