@@ -46,6 +46,9 @@ sealed interface Expr {
                 if (r == null) {
                     return null;
                 }
+                if (sum.bits() + r.bits() > Rational.MAX_BITS) {
+                    return null;
+                }
                 sum = sum.add(r);
             }
             return sum;
@@ -56,13 +59,17 @@ sealed interface Expr {
                 if (r == null) {
                     return null;
                 }
+                if (product.bits() + r.bits() > Rational.MAX_BITS) {
+                    return null; // never build a number Symja would refuse anyway
+                }
                 product = product.multiply(r);
             }
             return product;
         } else if (e instanceof Div d) {
             Rational a = rational(d.num());
             Rational b = rational(d.den());
-            return a == null || b == null ? null : a.divide(b);
+            Rational q = a == null || b == null ? null : a.divide(b);
+            return q == null || q.isHuge() ? null : q;
         } else if (e instanceof Pow p) {
             Rational a = rational(p.base());
             Rational b = rational(p.exp());

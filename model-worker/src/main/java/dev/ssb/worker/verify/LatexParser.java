@@ -23,10 +23,10 @@ import java.util.List;
 final class LatexParser extends LatexCursor {
 
     /** Longer sums and products are not expanded (the answer does not parse). */
-    static final int MAX_SERIES_TERMS = 1000;
+    static final int MAX_SERIES_TERMS = 500;
 
     /** Bound on the expanded size of a sum (nested sums multiply). */
-    static final long MAX_SERIES_NODES = 20_000;
+    static final long MAX_SERIES_NODES = 5_000;
 
     /** The index letter of the sum being read (0 outside sums). */
     private char indexLetter;
