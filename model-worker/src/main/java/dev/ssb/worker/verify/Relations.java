@@ -33,7 +33,7 @@ final class Relations {
             "(?:m?\\\\angle\\s*)?(?:[A-Za-z]|[A-Z]{2,3}|\\\\(?:alpha|beta|gamma|delta|theta|phi"
                     + "|varphi|lambda|mu|omega|rho|sigma|tau|psi|xi|eta|Delta|Omega))"
                     + "(?:_(?:\\{[A-Za-z0-9]{1,12}\\}|[A-Za-z0-9]))?'*"
-                    + "(?:\\s*\\([A-Za-z0-9, ]{1,16}\\))?";
+                    + "(?:\\s*\\([A-Za-z0-9,= ]{1,16}\\))?";
 
     private static final Pattern LABEL =
             Pattern.compile(
