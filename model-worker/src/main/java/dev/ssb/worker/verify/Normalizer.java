@@ -54,6 +54,10 @@ final class Normalizer {
             Pattern.compile("\\\\(?:neq|ne)(?![A-Za-z])|\\\\not\\s*=|!=|\u2260");
     private static final Pattern APPROX =
             Pattern.compile("\\\\(?:approx|simeq|thickapprox)(?![A-Za-z])|\u2248");
+    private static final Pattern RELATION_SIGN =
+            Pattern.compile(
+                    "\\\\(?:ge|le|ne|gt|lt|not|approx|simeq|thickapprox|lor|vee)"
+                            + "|[<>!\u2265\u2264\u2260\u2248\u2a7e\u2a7d]");
     private static final Pattern GT_LT = Pattern.compile("\\\\([gl])t(?![A-Za-z])");
     private static final Pattern LOGICAL_OR = Pattern.compile("\\\\(?:lor|vee)(?![A-Za-z])");
 
@@ -76,9 +80,11 @@ final class Normalizer {
         s = s.replace("\\$", "").replace("$", "");
         s = s.replace('−', '-').replace("×", "\\times ").replace("·", "\\cdot ");
         s = s.replace("π", "\\pi ").replace("√", "\\sqrt").replace("∞", "\\infty ");
-        s = CURRENCY.matcher(s).replaceAll("");
-        s = METRE_POWER.matcher(s).replaceAll("");
-        s = s.replace("\u00b2", "^2").replace("\u00b3", "^3");
+        if (!isAscii(s) || s.contains("\\euro") || s.contains("\\pounds")) {
+            s = CURRENCY.matcher(s).replaceAll("");
+            s = METRE_POWER.matcher(s).replaceAll("");
+            s = s.replace("\u00b2", "^2").replace("\u00b3", "^3");
+        }
         s = s.replace("{,}", ",").replace(",\\! ", ",").replace("\\!", "");
         s = LEFT_RIGHT.matcher(s).replaceAll("");
         s = SPACING.matcher(s).replaceAll(" ");
@@ -104,12 +110,8 @@ final class Normalizer {
 
     /** {@code \\geq}, {@code >=}, {@code ≥} all become {@code \\ge}; likewise le, ne, approx. */
     private static String relations(String s) {
-        if (s.indexOf('\\') < 0
-                && s.indexOf('<') < 0
-                && s.indexOf('>') < 0
-                && s.indexOf('!') < 0
-                && s.chars().allMatch(c -> c < 128)) {
-            return s;
+        if (!RELATION_SIGN.matcher(s).find()) {
+            return s; // the common case: one scan instead of six
         }
         s = GE.matcher(s).replaceAll(" \\\\ge ");
         s = LE.matcher(s).replaceAll(" \\\\le ");
@@ -117,6 +119,15 @@ final class Normalizer {
         s = APPROX.matcher(s).replaceAll(" \\\\approx ");
         s = GT_LT.matcher(s).replaceAll(m -> m.group(1).equals("g") ? " > " : " < ");
         return LOGICAL_OR.matcher(s).replaceAll(" or ");
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 128) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isWholeWrapper(String s) {
