@@ -16,8 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Splits a normalised answer into its structure (matrices, unions, sets, tuples/intervals, comma
- * lists, {@code \pm}, equations, text, choices) so that only leaf expressions reach the algebra.
+ * Splits a normalised answer into its structure (labels such as {@code f(x) =}, matrices, unions,
+ * sets, tuples/intervals, comma lists, relations and chained equations, {@code \pm}, ratios, text,
+ * choices) so that only leaf expressions reach the algebra.
  */
 final class AnswerParser {
 
