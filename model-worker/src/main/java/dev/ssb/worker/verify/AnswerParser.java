@@ -68,7 +68,6 @@ final class AnswerParser {
         }
         Relations.Split relation = Relations.split(s);
         if (relation.ops().size() == 1
-                && !relation.ops().get(0).equals(Relations.NE)
                 && !Relations.isInequality(relation.ops().get(0))
                 && Relations.isLabel(relation.sides().get(0))
                 && !relation.sides().get(1).isEmpty()) {
@@ -192,7 +191,7 @@ final class AnswerParser {
             last++;
         }
         List<String> values = sides.subList(first, last + 1);
-        String label = first > 0 ? sides.get(first - 1) : null;
+        String label = first > 0 && !sides.get(first - 1).isEmpty() ? sides.get(first - 1) : null;
         if (values.size() == 1) {
             Answer value = parse(values.get(0), wasText, nesting + 1);
             return label == null ? value : new Labelled(label, value);
