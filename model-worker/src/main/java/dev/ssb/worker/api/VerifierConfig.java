@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param maxAnswerChars longer extracted answers are not parsed (verdict WRONG)
  * @param symjaWorkers threads running the algebra engine (each warmed up once, ~0.5 s); callers
  *     beyond this number wait, and the wait counts against {@code timeout}
+ * @param boxPolicy which boxes of a completion with several {@code \boxed{..}} form its answer
  */
 public record VerifierConfig(
         Duration timeout,
@@ -22,7 +23,23 @@ public record VerifierConfig(
         boolean answerIsPhrase,
         int maxInputChars,
         int maxAnswerChars,
-        int symjaWorkers) {
+        int symjaWorkers,
+        BoxPolicy boxPolicy) {
+
+    /** Which boxes of a completion are its answer when it holds several. */
+    public enum BoxPolicy {
+        /** The last complete box only. */
+        LAST,
+        /**
+         * The last box; and when that is wrong, the gold is a list or set of two or more elements
+         * and the completion holds two or more distinct boxes, all distinct boxes together as one
+         * unordered list ({@code \boxed{(2,2)}} and {@code \boxed{(6,2)}} for the gold {@code
+         * (2,2), (6,2)}). Answers with one box, or golds that are one value, are unaffected.
+         */
+        ALL_FOR_LIST_GOLD
+    }
+
+    public static final BoxPolicy BOX_POLICY_DEFAULT = BoxPolicy.ALL_FOR_LIST_GOLD;
 
     public static final Duration TIMEOUT_DEFAULT = Duration.ofMillis(100);
     public static final double RELATIVE_TOLERANCE_DEFAULT = 1e-6;
@@ -33,6 +50,7 @@ public record VerifierConfig(
 
     public VerifierConfig {
         requireNonNull(timeout, "timeout is null");
+        requireNonNull(boxPolicy, "box policy is null");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("Invalid timeout: " + timeout + " (must be > 0)");
         }
@@ -58,7 +76,10 @@ public record VerifierConfig(
         }
     }
 
-    /** 100 ms per check, relative tolerance 1e-6, no "the answer is" extraction. */
+    /**
+     * 100 ms per check, relative tolerance 1e-6, no "the answer is" extraction, all boxes as a list
+     * when the gold is a list.
+     */
     public static VerifierConfig defaults() {
         return new VerifierConfig(
                 TIMEOUT_DEFAULT,
@@ -66,7 +87,8 @@ public record VerifierConfig(
                 false,
                 MAX_INPUT_CHARS_DEFAULT,
                 MAX_ANSWER_CHARS_DEFAULT,
-                SYMJA_WORKERS_DEFAULT);
+                SYMJA_WORKERS_DEFAULT,
+                BOX_POLICY_DEFAULT);
     }
 
     public VerifierConfig withTimeout(Duration value) {
@@ -76,21 +98,51 @@ public record VerifierConfig(
                 answerIsPhrase,
                 maxInputChars,
                 maxAnswerChars,
-                symjaWorkers);
+                symjaWorkers,
+                boxPolicy);
     }
 
     public VerifierConfig withRelativeTolerance(double value) {
         return new VerifierConfig(
-                timeout, value, answerIsPhrase, maxInputChars, maxAnswerChars, symjaWorkers);
+                timeout,
+                value,
+                answerIsPhrase,
+                maxInputChars,
+                maxAnswerChars,
+                symjaWorkers,
+                boxPolicy);
     }
 
     public VerifierConfig withAnswerIsPhrase(boolean value) {
         return new VerifierConfig(
-                timeout, relativeTolerance, value, maxInputChars, maxAnswerChars, symjaWorkers);
+                timeout,
+                relativeTolerance,
+                value,
+                maxInputChars,
+                maxAnswerChars,
+                symjaWorkers,
+                boxPolicy);
     }
 
     public VerifierConfig withSymjaWorkers(int value) {
         return new VerifierConfig(
-                timeout, relativeTolerance, answerIsPhrase, maxInputChars, maxAnswerChars, value);
+                timeout,
+                relativeTolerance,
+                answerIsPhrase,
+                maxInputChars,
+                maxAnswerChars,
+                value,
+                boxPolicy);
+    }
+
+    public VerifierConfig withBoxPolicy(BoxPolicy value) {
+        return new VerifierConfig(
+                timeout,
+                relativeTolerance,
+                answerIsPhrase,
+                maxInputChars,
+                maxAnswerChars,
+                symjaWorkers,
+                value);
     }
 }

@@ -36,4 +36,24 @@ sealed interface Answer {
 
     /** A matrix or column vector, row by row. */
     record Matrix(List<List<Answer>> rows) implements Answer {}
+
+    /**
+     * A value given with its name: {@code f(x) = 1}, {@code (p,q) = (3,2)}, {@code x \approx 11}.
+     * The label is not compared; it only turns {@code y = 2x} back into an equation when the other
+     * side is one.
+     */
+    record Labelled(String label, Answer value) implements Answer {}
+
+    /**
+     * An inequality or a chain of them ({@code -1 < x \le 2}, {@code x \ne 0}): {@code ops} holds
+     * {@code <}, {@code >}, {@code \le}, {@code \ge} or {@code \ne}, one between each pair of
+     * sides.
+     */
+    record Relation(List<Leaf> sides, List<String> ops) implements Answer {}
+
+    /** A chained equation {@code 3+3 = 6}: its values must all be equal, then the last counts. */
+    record Chain(List<Answer> values) implements Answer {}
+
+    /** A ratio {@code 11:21}: equal to a proportional ratio, or (two parts) to the quotient. */
+    record Ratio(List<Leaf> parts) implements Answer {}
 }

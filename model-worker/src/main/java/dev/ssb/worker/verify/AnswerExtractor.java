@@ -1,5 +1,7 @@
 package dev.ssb.worker.verify;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -89,6 +91,36 @@ final class AnswerExtractor {
             end = at;
         }
         return Optional.empty();
+    }
+
+    /**
+     * The contents of every complete box, in order, at most {@value #MAX_BOX_ATTEMPTS} (the tail of
+     * the completion only, as for the last box).
+     */
+    List<String> allBoxed(String completion) {
+        List<String> boxes = new ArrayList<>();
+        if (completion == null) {
+            return boxes;
+        }
+        String text = tail(completion);
+        int from = 0;
+        while (boxes.size() < MAX_BOX_ATTEMPTS) {
+            int at = -1;
+            String command = null;
+            for (String c : BOX_COMMANDS) {
+                int i = text.indexOf(c, from);
+                if (i >= 0 && (at < 0 || i < at)) {
+                    at = i;
+                    command = c;
+                }
+            }
+            if (at < 0) {
+                break;
+            }
+            boxContent(text, at + command.length()).ifPresent(boxes::add);
+            from = at + command.length();
+        }
+        return boxes;
     }
 
     private Optional<String> boxContent(String text, int from) {

@@ -1,8 +1,11 @@
 package dev.ssb.worker.verify;
 
+import dev.ssb.worker.verify.Answer.Chain;
 import dev.ssb.worker.verify.Answer.Choice;
+import dev.ssb.worker.verify.Answer.Labelled;
 import dev.ssb.worker.verify.Answer.Leaf;
 import dev.ssb.worker.verify.Answer.Matrix;
+import dev.ssb.worker.verify.Answer.Ratio;
 import dev.ssb.worker.verify.Answer.Seq;
 import dev.ssb.worker.verify.Answer.Text;
 import dev.ssb.worker.verify.Answer.Unordered;
@@ -13,8 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Splits a normalised answer into its structure (matrices, unions, sets, tuples/intervals, comma
- * lists, {@code \pm}, equations, text, choices) so that only leaf expressions reach the algebra.
+ * Splits a normalised answer into its structure (labels such as {@code f(x) =}, matrices, unions,
+ * sets, tuples/intervals, comma lists, relations and chained equations, {@code \pm}, ratios, text,
+ * choices) so that only leaf expressions reach the algebra.
  */
 final class AnswerParser {
 
@@ -32,10 +36,13 @@ final class AnswerParser {
 
     private static final Pattern WORDS = Pattern.compile("[A-Za-z]+(?: [A-Za-z]+)*");
     private static final Pattern LONG_WORD = Pattern.compile("[A-Za-z]{3,}");
-    private static final Pattern VARIABLE_PREFIX =
+
+    /** {@code x \in [1,2]} means the right-hand side. */
+    private static final Pattern MEMBERSHIP =
             Pattern.compile(
-                    "^(?:[A-Za-z]|\\\\(?:theta|alpha|beta|gamma|phi|lambda|mu|omega|rho|sigma|tau))"
-                            + "(?:_\\{?[A-Za-z0-9]+\\}?)?\\s*(?:=|\\\\in(?![A-Za-z]))\\s*");
+                    "^((?:[A-Za-z]|\\\\(?:theta|alpha|beta|gamma|phi|lambda|mu|omega|rho|sigma|tau))"
+                            + "(?:_\\{?[A-Za-z0-9]+\\}?)?)\\s*\\\\in(?![A-Za-z])\\s*");
+
     private static final Pattern MATRIX =
             Pattern.compile(
                     "^\\\\begin\\{([pbvBV]?matrix|array)\\}(?:\\{[lcr|]*\\})?(.*)\\\\end\\{\\1\\}$",
@@ -51,7 +58,23 @@ final class AnswerParser {
         if (nesting > MAX_NESTING) {
             return new Leaf(s, null, "nested deeper than " + MAX_NESTING, false);
         }
-        s = stripVariable(s).strip();
+        s = s.strip();
+        Matcher membership = MEMBERSHIP.matcher(s);
+        if (membership.lookingAt() && membership.end() < s.length()) {
+            String rest = s.substring(membership.end());
+            if (Relations.split(rest).ops().isEmpty()) {
+                return new Labelled(membership.group(1).strip(), parse(rest, wasText, nesting + 1));
+            }
+        }
+        Relations.Split relation = Relations.split(s);
+        if (relation.ops().size() == 1
+                && !Relations.isInequality(relation.ops().get(0))
+                && Relations.isLabel(relation.sides().get(0))
+                && !relation.sides().get(1).isEmpty()) {
+            // f(x) = 1, (p,q) = (3,2), x \approx 11: the value, with its name
+            return new Labelled(
+                    relation.sides().get(0), parse(relation.sides().get(1), wasText, nesting + 1));
+        }
         Matcher words = NUMBER_WORDS.matcher(s);
         if (words.matches()) {
             s = words.group(1);
@@ -67,7 +90,7 @@ final class AnswerParser {
         if (WORDS.matcher(s).matches() && (LONG_WORD.matcher(s).find() || wasText)) {
             return new Text(s.toLowerCase(Locale.ROOT));
         }
-        Matcher matrix = MATRIX.matcher(s);
+        Matcher matrix = MATRIX.matcher(unbracket(s));
         if (matrix.matches()) {
             return matrix(matrix.group(2), nesting);
         }
@@ -80,6 +103,13 @@ final class AnswerParser {
                 && Braces.matchingAny(s, 0) == s.length() - 2) {
             List<String> parts = Braces.splitTopLevel(s.substring(2, s.length() - 2), ",");
             return unordered(parts, false, nesting);
+        }
+        if (s.startsWith("{") && Braces.matching(s, 0) == s.length() - 1) {
+            // a set written in plain braces {1,2,3} (one element in braces is only a group)
+            List<String> parts = Braces.splitTopLevel(s.substring(1, s.length() - 1), ",");
+            if (parts.size() >= 2) {
+                return unordered(parts, false, nesting);
+            }
         }
         if ((s.startsWith("(") || s.startsWith("["))
                 && Braces.matchingAny(s, 0) == s.length() - 1) {
@@ -99,29 +129,88 @@ final class AnswerParser {
         if (commas.size() > 1) {
             return unordered(commas, true, nesting);
         }
+        if (!relation.ops().isEmpty()) {
+            return relation(relation, wasText, nesting);
+        }
         for (String pm : new String[] {"\\pm", "\\mp"}) {
             List<String> sides = Braces.splitTopLevel(s, pm);
             if (sides.size() == 2) {
                 return plusMinus(s, sides.get(0), sides.get(1));
             }
         }
-        List<String> sides = Braces.splitTopLevel(s, "=");
-        if (sides.size() == 2) {
-            return Leaf.of("(" + sides.get(0) + ")-(" + sides.get(1) + ")", true);
+        List<String> ratio = Braces.splitTopLevel(s, ":");
+        if (ratio.size() >= 2 && ratio.size() <= MAX_ELEMENTS) {
+            List<Leaf> parts = new ArrayList<>();
+            for (String part : ratio) {
+                parts.add(Leaf.of(part.strip(), false));
+            }
+            return new Ratio(parts);
         }
         return Leaf.of(s, false);
     }
 
-    /** {@code x = 5} and {@code x \in [1,2]} mean the right-hand side. */
-    private static String stripVariable(String s) {
-        Matcher m = VARIABLE_PREFIX.matcher(s);
-        if (m.lookingAt()) {
-            String rest = s.substring(m.end());
-            if (!rest.isBlank() && Braces.splitTopLevel(rest, "=").size() == 1) {
-                return rest;
+    /** {@code [\begin{array}..\end{array}]} (brackets written around an array) is the array. */
+    private static String unbracket(String s) {
+        if ((s.startsWith("(") || s.startsWith("["))
+                && (s.endsWith(")") || s.endsWith("]"))
+                && s.length() > 2) {
+            String inner = s.substring(1, s.length() - 1).strip();
+            if (inner.startsWith("\\begin{array}") && inner.endsWith("\\end{array}")) {
+                return inner;
             }
         }
         return s;
+    }
+
+    /**
+     * Equations and inequalities. Leading labels are dropped ({@code z = 3+3 = 6} is the chain
+     * {@code 3+3 = 6}); an approximation ends the exact part ({@code x = 1/3 \approx 0.33} is 1/3);
+     * {@code lhs = rhs} with a variable is an equation; inequalities keep their sides.
+     */
+    private static Answer relation(Relations.Split split, boolean wasText, int nesting) {
+        List<String> sides = split.sides();
+        List<String> ops = split.ops();
+        boolean equalities = ops.stream().noneMatch(Relations::isInequality);
+        if (!equalities) {
+            if (!ops.stream().allMatch(Relations::isInequality) || sides.size() > 4) {
+                return new Leaf(String.join(" ", sides), null, "mixed relation " + ops, false);
+            }
+            List<Leaf> leaves = new ArrayList<>();
+            for (String side : sides) {
+                leaves.add(Leaf.of(side, false));
+            }
+            return new Answer.Relation(leaves, ops);
+        }
+        int first = 0;
+        while (first < ops.size()
+                && (sides.get(first).isEmpty() || Relations.isLabel(sides.get(first)))) {
+            first++;
+        }
+        int last = first;
+        while (last < ops.size() && ops.get(last).equals(Relations.EQ)) {
+            last++;
+        }
+        List<String> values = sides.subList(first, last + 1);
+        String label = first > 0 && !sides.get(first - 1).isEmpty() ? sides.get(first - 1) : null;
+        if (values.size() == 1) {
+            Answer value = parse(values.get(0), wasText, nesting + 1);
+            return label == null ? value : new Labelled(label, value);
+        }
+        if (first == 0 && values.size() == 2) {
+            Leaf equation = Leaf.of("(" + values.get(0) + ")-(" + values.get(1) + ")", true);
+            if (equation.expr() == null || Expr.hasVariables(equation.expr())) {
+                return equation;
+            }
+        }
+        if (values.size() > MAX_ELEMENTS) {
+            return new Leaf(String.join("=", values), null, "too long a chain", false);
+        }
+        List<Answer> chain = new ArrayList<>();
+        for (String v : values) {
+            chain.add(parse(v, wasText, nesting + 1));
+        }
+        Answer c = new Chain(chain);
+        return label == null ? c : new Labelled(label, c);
     }
 
     private static Answer unordered(List<String> parts, boolean bare, int nesting) {

@@ -1,8 +1,12 @@
 package dev.ssb.worker.verify;
 
+import dev.ssb.worker.verify.Answer.Chain;
 import dev.ssb.worker.verify.Answer.Choice;
+import dev.ssb.worker.verify.Answer.Labelled;
 import dev.ssb.worker.verify.Answer.Leaf;
 import dev.ssb.worker.verify.Answer.Matrix;
+import dev.ssb.worker.verify.Answer.Ratio;
+import dev.ssb.worker.verify.Answer.Relation;
 import dev.ssb.worker.verify.Answer.Seq;
 import dev.ssb.worker.verify.Answer.Text;
 import dev.ssb.worker.verify.Answer.Unordered;
@@ -30,13 +34,36 @@ final class Equivalence {
 
     private final SymjaEngine symja;
     private final double tolerance;
+    private final RelationRules relations;
 
     Equivalence(SymjaEngine symja, double tolerance) {
         this.symja = symja;
         this.tolerance = tolerance;
+        this.relations = new RelationRules(this);
     }
 
     Outcome compare(Answer a, Answer b, long deadline) throws TimeoutException {
+        if (a instanceof Labelled || b instanceof Labelled) {
+            return labelled(a, b, deadline);
+        }
+        if (a instanceof Chain x) {
+            return chain(x, b, deadline);
+        }
+        if (b instanceof Chain y) {
+            return chain(y, a, deadline);
+        }
+        if (a instanceof Relation x) {
+            return relations.relation(x, b, deadline);
+        }
+        if (b instanceof Relation y) {
+            return relations.relation(y, a, deadline);
+        }
+        if (a instanceof Ratio x) {
+            return relations.ratio(x, b, deadline);
+        }
+        if (b instanceof Ratio y) {
+            return relations.ratio(y, a, deadline);
+        }
         if (a instanceof Leaf x && b instanceof Leaf y) {
             return leaves(x, y, deadline);
         }
@@ -88,6 +115,54 @@ final class Equivalence {
                         + a.getClass().getSimpleName()
                         + " vs "
                         + b.getClass().getSimpleName());
+    }
+
+    /**
+     * A labelled value ({@code f(x) = 1}) is its value; against an equation, {@code y = 2x} is the
+     * equation {@code y - 2x = 0} again (compared up to a factor).
+     */
+    private Outcome labelled(Answer a, Answer b, long deadline) throws TimeoutException {
+        if (a instanceof Labelled x && b instanceof Leaf y && y.equation()) {
+            return labelledEquation(x, y, deadline);
+        }
+        if (b instanceof Labelled y && a instanceof Leaf x && x.equation()) {
+            return labelledEquation(y, x, deadline);
+        }
+        Answer x = a instanceof Labelled l ? l.value() : a;
+        Answer y = b instanceof Labelled l ? l.value() : b;
+        Outcome o = compare(x, y, deadline);
+        return new Outcome(o.equal(), "labelled value: " + o.reason());
+    }
+
+    private Outcome labelledEquation(Labelled a, Leaf equation, long deadline)
+            throws TimeoutException {
+        if (!(a.value() instanceof Leaf value) || value.expr() == null || equation.expr() == null) {
+            return Outcome.no("equation vs a labelled value that is not an expression");
+        }
+        Expr label;
+        try {
+            label = LatexParser.parse(a.label());
+        } catch (LatexParser.ParseException e) {
+            return Outcome.no("equation vs a label that is not an expression: " + a.label());
+        }
+        Outcome o =
+                relations.proportional(
+                        equation.expr(), RelationRules.minus(label, value.expr()), false, deadline);
+        return new Outcome(o.equal(), "equation vs labelled value as an equation: " + o.reason());
+    }
+
+    /** {@code z = 3+3 = 6}: every value equal (else rejected), then the last one counts. */
+    private Outcome chain(Chain c, Answer other, long deadline) throws TimeoutException {
+        List<Answer> values = c.values();
+        for (int i = 0; i + 1 < values.size(); i++) {
+            Outcome step = compare(values.get(i), values.get(i + 1), deadline);
+            if (!step.equal()) {
+                return Outcome.no(
+                        "inconsistent chained equation at side " + (i + 2) + ": " + step.reason());
+            }
+        }
+        Outcome o = compare(values.get(values.size() - 1), other, deadline);
+        return new Outcome(o.equal(), "chained equation, last side: " + o.reason());
     }
 
     /** A column vector written as a tuple {@code (1, 2)} equals the same pmatrix column. */
@@ -151,6 +226,10 @@ final class Equivalence {
         if (a.expr().equals(b.expr())) {
             return Outcome.yes("same expression");
         }
+        if (a.equation()) {
+            Outcome o = relations.proportional(a.expr(), b.expr(), false, deadline);
+            return new Outcome(o.equal(), "equations: " + o.reason());
+        }
         boolean inexact = Expr.hasInexact(a.expr()) || Expr.hasInexact(b.expr());
         Rational ra = Expr.rational(a.expr());
         Rational rb = Expr.rational(b.expr());
@@ -182,7 +261,7 @@ final class Equivalence {
      * (its numerics overflow), so a closed-form "zero" must also agree in double precision or be
      * confirmed by Simplify.
      */
-    private Outcome symbolic(Expr a, Expr b, long deadline) throws TimeoutException {
+    Outcome symbolic(Expr a, Expr b, long deadline) throws TimeoutException {
         if (!Expr.safeForSymja(a) || !Expr.safeForSymja(b)) {
             return Outcome.no("undecided: factorial of a huge number");
         }

@@ -46,6 +46,9 @@ sealed interface Expr {
                 if (r == null) {
                     return null;
                 }
+                if (sum.bits() + r.bits() > Rational.MAX_BITS) {
+                    return null;
+                }
                 sum = sum.add(r);
             }
             return sum;
@@ -56,13 +59,17 @@ sealed interface Expr {
                 if (r == null) {
                     return null;
                 }
+                if (product.bits() + r.bits() > Rational.MAX_BITS) {
+                    return null; // never build a number Symja would refuse anyway
+                }
                 product = product.multiply(r);
             }
             return product;
         } else if (e instanceof Div d) {
             Rational a = rational(d.num());
             Rational b = rational(d.den());
-            return a == null || b == null ? null : a.divide(b);
+            Rational q = a == null || b == null ? null : a.divide(b);
+            return q == null || q.isHuge() ? null : q;
         } else if (e instanceof Pow p) {
             Rational a = rational(p.base());
             Rational b = rational(p.exp());
@@ -193,6 +200,52 @@ sealed interface Expr {
             return f.args();
         }
         return List.of();
+    }
+
+    /** {@code e} with every variable named {@code name} replaced by {@code value}. */
+    static Expr substitute(Expr e, String name, Expr value) {
+        if (e instanceof Var v) {
+            return v.name().equals(name) ? value : e;
+        } else if (e instanceof Add a) {
+            return new Add(a.terms().stream().map(t -> substitute(t, name, value)).toList());
+        } else if (e instanceof Mul m) {
+            return new Mul(m.factors().stream().map(t -> substitute(t, name, value)).toList());
+        } else if (e instanceof Neg n) {
+            return new Neg(substitute(n.arg(), name, value));
+        } else if (e instanceof Div d) {
+            return new Div(substitute(d.num(), name, value), substitute(d.den(), name, value));
+        } else if (e instanceof Pow p) {
+            return new Pow(substitute(p.base(), name, value), substitute(p.exp(), name, value));
+        } else if (e instanceof Fn f) {
+            return new Fn(
+                    f.name(), f.args().stream().map(t -> substitute(t, name, value)).toList());
+        }
+        return e;
+    }
+
+    /** Number of nodes. */
+    static long size(Expr e) {
+        long n = 1;
+        for (Expr c : children(e)) {
+            n += size(c);
+        }
+        return n;
+    }
+
+    /** The names of the variables in {@code e}, sorted. */
+    static java.util.SortedSet<String> variables(Expr e) {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        collectVariables(e, names);
+        return names;
+    }
+
+    private static void collectVariables(Expr e, java.util.Set<String> out) {
+        if (e instanceof Var v) {
+            out.add(v.name());
+        }
+        for (Expr c : children(e)) {
+            collectVariables(c, out);
+        }
     }
 
     /** Symja input syntax, fully parenthesised; decimals are written as exact fractions. */

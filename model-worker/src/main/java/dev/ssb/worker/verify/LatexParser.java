@@ -22,6 +22,15 @@ import java.util.List;
  */
 final class LatexParser extends LatexCursor {
 
+    /** Longer sums and products are not expanded (the answer does not parse). */
+    static final int MAX_SERIES_TERMS = 500;
+
+    /** Bound on the expanded size of a sum (nested sums multiply). */
+    static final long MAX_SERIES_NODES = 5_000;
+
+    /** The index letter of the sum being read (0 outside sums). */
+    private char indexLetter;
+
     private LatexParser(String s) {
         super(s);
     }
@@ -275,6 +284,9 @@ final class LatexParser extends LatexCursor {
             }
             return new Var(varName(String.valueOf(c)) + "s" + sub.toLowerCase());
         }
+        if (c == indexLetter) {
+            return new Var(varName(String.valueOf(c)));
+        }
         return switch (c) {
             case 'e' -> new Const("E");
             case 'i' -> new Const("I");
@@ -325,6 +337,9 @@ final class LatexParser extends LatexCursor {
                 return new Const("Pi");
             case "infty":
                 return new Const("Infinity");
+            case "sum":
+            case "prod":
+                return series(name.equals("sum"));
             default:
                 break;
         }
@@ -336,6 +351,65 @@ final class LatexParser extends LatexCursor {
             return function(name, fn);
         }
         throw new ParseException("Unknown command \\" + name);
+    }
+
+    /**
+     * {@code \\sum_{k=1}^{10} k^2} (or {@code \\prod}) with integer bounds, expanded into its at
+     * most {@value #MAX_SERIES_TERMS} terms; the summand is one term ({@code \\sum_k k + 1} adds 1
+     * once).
+     */
+    private Expr series(boolean sum) throws ParseException {
+        skip();
+        eatCommand("limits");
+        skip();
+        expect('_');
+        skip();
+        expect('{');
+        skip();
+        char c = peek();
+        if (!isAsciiLetter(c)) {
+            throw new ParseException("Invalid index of a sum at " + pos);
+        }
+        pos++;
+        Expr index = new Var(varName(String.valueOf(c)));
+        skip();
+        expect('=');
+        Expr from = expr();
+        skip();
+        expect('}');
+        skip();
+        expect('^');
+        Expr to = exponent();
+        char outer = indexLetter;
+        indexLetter = c; // i and e are the index here, not constants
+        Expr body;
+        try {
+            body = term();
+        } finally {
+            indexLetter = outer;
+        }
+        Rational a = Expr.rational(from);
+        Rational b = Expr.rational(to);
+        if (!(index instanceof Var v)
+                || a == null
+                || b == null
+                || !a.isInteger()
+                || !b.isInteger()) {
+            throw new ParseException("Cannot expand a sum or product without integer bounds");
+        }
+        BigInteger count = b.num().subtract(a.num()).add(BigInteger.ONE);
+        if (count.compareTo(BigInteger.valueOf(MAX_SERIES_TERMS)) > 0
+                || count.longValue() * Expr.size(body) > MAX_SERIES_NODES) {
+            throw new ParseException("Cannot expand a sum or product of " + count + " terms");
+        }
+        List<Expr> terms = new ArrayList<>();
+        for (long k = a.num().longValueExact(); k <= b.num().longValueExact(); k++) {
+            terms.add(Expr.substitute(body, v.name(), new Num(Rational.of(k), false)));
+        }
+        if (terms.isEmpty()) {
+            return new Num(sum ? Rational.ZERO : Rational.ONE, false);
+        }
+        return terms.size() == 1 ? terms.get(0) : sum ? new Add(terms) : new Mul(terms);
     }
 
     private Expr function(String latex, String symja) throws ParseException {

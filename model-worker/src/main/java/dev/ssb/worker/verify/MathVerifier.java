@@ -4,6 +4,9 @@ import dev.ssb.worker.api.AnswerVerifier;
 import dev.ssb.worker.api.Verdict;
 import dev.ssb.worker.api.Verification;
 import dev.ssb.worker.api.VerifierConfig;
+import dev.ssb.worker.api.VerifierConfig.BoxPolicy;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -78,14 +81,14 @@ final class MathVerifier implements AnswerVerifier {
                             Verdict.TRUNCATED, null, "cut at max tokens without an answer")
                     : new Verification(Verdict.NO_ANSWER, null, "no final answer found");
         }
-        return compare(answer.get(), gold);
+        return checkBoxes(completion, answer.get(), gold);
     }
 
     @Override
     public Verification verifyPrediction(String prediction, String gold) {
         Optional<String> answer = extractAnswer(prediction);
         if (answer.isPresent()) {
-            return compare(answer.get(), gold);
+            return checkBoxes(prediction, answer.get(), gold);
         }
         String bare = prediction == null ? "" : prediction.strip();
         if (bare.isEmpty() || bare.length() > config.maxAnswerChars() || bare.indexOf('\n') >= 0) {
@@ -94,12 +97,57 @@ final class MathVerifier implements AnswerVerifier {
         return compare(bare, gold);
     }
 
+    /**
+     * The last box; under {@link BoxPolicy#ALL_FOR_LIST_GOLD}, when it is wrong and the gold is a
+     * list or set, all distinct boxes as one unordered list, within the same time bound.
+     */
+    private Verification checkBoxes(String completion, String lastBox, String gold) {
+        long deadline = System.nanoTime() + config.timeout().toNanos();
+        Verification last = compare(lastBox, gold, deadline);
+        if (last.verdict() != Verdict.WRONG || config.boxPolicy() != BoxPolicy.ALL_FOR_LIST_GOLD) {
+            return last;
+        }
+        try {
+            Optional<String> g = extractGold(gold);
+            if (g.isEmpty() || g.get().length() > config.maxAnswerChars()) {
+                return last;
+            }
+            Normalizer.Normalized n = Normalizer.normalize(g.get());
+            Answer parsed = AnswerParser.parse(n.text(), n.wasText());
+            if (!(parsed instanceof Answer.Unordered u) || u.elements().size() < 2) {
+                return last;
+            }
+            Map<String, String> distinct = new LinkedHashMap<>();
+            for (String box : extractor.allBoxed(completion)) {
+                distinct.putIfAbsent(Normalizer.normalize(box).text(), box);
+            }
+            if (distinct.size() < 2 || distinct.size() > u.elements().size() * 2) {
+                return last;
+            }
+            String all = String.join(", ", distinct.values());
+            Verification v = compare(all, gold, deadline);
+            if (v.verdict() == Verdict.CORRECT) {
+                return new Verification(
+                        Verdict.CORRECT,
+                        all,
+                        "all " + distinct.size() + " boxes as an unordered list: " + v.reason());
+            }
+            return v.verdict() == Verdict.TIMEOUT ? v : last;
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            LOG.debug("Cannot compare all boxes of a completion", e);
+            return last;
+        }
+    }
+
     @Override
     public Verification compare(String answer, String goldAnswer) {
+        return compare(answer, goldAnswer, System.nanoTime() + config.timeout().toNanos());
+    }
+
+    private Verification compare(String answer, String goldAnswer, long deadline) {
         if (answer == null || answer.isBlank()) {
             return new Verification(Verdict.NO_ANSWER, null, "empty answer");
         }
-        long deadline = System.nanoTime() + config.timeout().toNanos();
         if (answer.length() > config.maxAnswerChars()) {
             return new Verification(
                     Verdict.WRONG,

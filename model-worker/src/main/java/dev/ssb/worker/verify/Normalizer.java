@@ -44,6 +44,35 @@ final class Normalizer {
             Pattern.compile("\\^\\s*\\{\\s*\\\\circ\\s*\\}|\\^\\s*\\\\circ|\\\\circ|°|\\\\degree");
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
+    /** Relation symbols in every spelling, rewritten to one canonical command each. */
+    private static final Pattern GE =
+            Pattern.compile("\\\\(?:geqslant|geqq|geq|ge)(?![A-Za-z])|>=|\u2265|\u2a7e");
+
+    private static final Pattern LE =
+            Pattern.compile("\\\\(?:leqslant|leqq|leq|le)(?![A-Za-z])|<=|\u2264|\u2a7d");
+    private static final Pattern NE =
+            Pattern.compile("\\\\(?:neq|ne)(?![A-Za-z])|\\\\not\\s*=|!=|\u2260");
+    private static final Pattern APPROX =
+            Pattern.compile("\\\\(?:approx|simeq|thickapprox)(?![A-Za-z])|\u2248");
+    private static final Pattern RELATION_SIGN =
+            Pattern.compile(
+                    "\\\\(?:ge|le|ne|gt|lt|not|approx|simeq|thickapprox|lor|vee)"
+                            + "|[<>!\u2265\u2264\u2260\u2248\u2a7e\u2a7d]");
+    private static final Pattern GT_LT = Pattern.compile("\\\\([gl])t(?![A-Za-z])");
+    private static final Pattern LOGICAL_OR = Pattern.compile("\\\\(?:lor|vee)(?![A-Za-z])");
+
+    /** Currency signs anywhere ({@code 1,000.99€}); the dollar sign is dropped separately. */
+    private static final Pattern CURRENCY =
+            Pattern.compile(
+                    "[\u20ac\u00a3\u00a5\u20b9\u20a9\u00a2]|\\\\(?:euro|pounds)(?![A-Za-z])");
+
+    /**
+     * A metre glued to a number with a superscript power ({@code 12m²}); a plain {@code 12m} or
+     * {@code 12m^2} stays algebra (the letter may be a variable).
+     */
+    private static final Pattern METRE_POWER =
+            Pattern.compile("(?<=[0-9])\\s*m[\u00b2\u00b3](?![A-Za-z0-9])");
+
     private Normalizer() {}
 
     static Normalized normalize(String answer) {
@@ -51,10 +80,19 @@ final class Normalizer {
         s = s.replace("\\$", "").replace("$", "");
         s = s.replace('−', '-').replace("×", "\\times ").replace("·", "\\cdot ");
         s = s.replace("π", "\\pi ").replace("√", "\\sqrt").replace("∞", "\\infty ");
+        if (!isAscii(s) || s.contains("\\euro") || s.contains("\\pounds")) {
+            s = CURRENCY.matcher(s).replaceAll("");
+            s = METRE_POWER.matcher(s).replaceAll("");
+            s = s.replace("\u00b2", "^2").replace("\u00b3", "^3");
+        }
         s = s.replace("{,}", ",").replace(",\\! ", ",").replace("\\!", "");
         s = LEFT_RIGHT.matcher(s).replaceAll("");
         s = SPACING.matcher(s).replaceAll(" ");
-        s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac");
+        s =
+                s.replace("\\dfrac", "\\frac")
+                        .replace("\\tfrac", "\\frac")
+                        .replace("\\cfrac", "\\frac");
+        s = relations(s);
         s = s.replace("\\displaystyle", "");
         s = DEGREES.matcher(s).replaceAll("");
         s = s.replace("\\%", "").replace("%", "");
@@ -68,6 +106,28 @@ final class Normalizer {
             s = s.substring(0, s.length() - 1).strip();
         }
         return new Normalized(s, wasText);
+    }
+
+    /** {@code \\geq}, {@code >=}, {@code ≥} all become {@code \\ge}; likewise le, ne, approx. */
+    private static String relations(String s) {
+        if (!RELATION_SIGN.matcher(s).find()) {
+            return s; // the common case: one scan instead of six
+        }
+        s = GE.matcher(s).replaceAll(" \\\\ge ");
+        s = LE.matcher(s).replaceAll(" \\\\le ");
+        s = NE.matcher(s).replaceAll(" \\\\ne ");
+        s = APPROX.matcher(s).replaceAll(" \\\\approx ");
+        s = GT_LT.matcher(s).replaceAll(m -> m.group(1).equals("g") ? " > " : " < ");
+        return LOGICAL_OR.matcher(s).replaceAll(" or ");
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 128) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isWholeWrapper(String s) {

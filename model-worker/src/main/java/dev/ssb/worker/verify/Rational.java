@@ -9,8 +9,11 @@ record Rational(BigInteger num, BigInteger den) {
     static final Rational ZERO = new Rational(BigInteger.ZERO, BigInteger.ONE);
     static final Rational ONE = new Rational(BigInteger.ONE, BigInteger.ONE);
 
-    /** Results bigger than this are left to the algebra engine (it has its own bound). */
-    private static final int MAX_BITS = 100_000;
+    /**
+     * Results bigger than this are left to the algebra engine (it has its own bound and the check's
+     * deadline); ~15,000 decimal digits, far beyond any exact answer.
+     */
+    static final int MAX_BITS = 50_000;
 
     Rational {
         if (den.signum() == 0) {
@@ -38,6 +41,16 @@ record Rational(BigInteger num, BigInteger den) {
         return d.scale() <= 0
                 ? new Rational(d.toBigIntegerExact(), BigInteger.ONE)
                 : new Rational(d.unscaledValue(), BigInteger.TEN.pow(d.scale()));
+    }
+
+    /** Whether this is too big to compute with here ({@link Expr#rational} then gives up). */
+    boolean isHuge() {
+        return bits() > MAX_BITS;
+    }
+
+    /** Size of numerator plus denominator in bits. */
+    long bits() {
+        return (long) num.bitLength() + den.bitLength();
     }
 
     boolean isInteger() {

@@ -102,6 +102,14 @@ class DatasetAcceptanceTest {
             u.elements().forEach(e -> collectUnparsed(e, gold, out));
         } else if (a instanceof Answer.Matrix m) {
             m.rows().forEach(r -> r.forEach(e -> collectUnparsed(e, gold, out)));
+        } else if (a instanceof Answer.Labelled l) {
+            collectUnparsed(l.value(), gold, out);
+        } else if (a instanceof Answer.Chain c) {
+            c.values().forEach(e -> collectUnparsed(e, gold, out));
+        } else if (a instanceof Answer.Relation r) {
+            r.sides().forEach(e -> collectUnparsed(e, gold, out));
+        } else if (a instanceof Answer.Ratio r) {
+            r.parts().forEach(e -> collectUnparsed(e, gold, out));
         }
     }
 

@@ -105,6 +105,31 @@ class SafetyTest {
     }
 
     @Test
+    void pathologicalRelationsSumsAndBoxesAreBounded() {
+        assertThat(timed("\\boxed{\\sum_{k=1}^{10^{100}} k}", "1").verdict())
+                .isEqualTo(Verdict.WRONG);
+        assertThat(timed("\\boxed{\\sum_{a=1}^{999}\\sum_{b=1}^{999} ab}", "1").verdict())
+                .isEqualTo(Verdict.WRONG);
+        assertThat(timed("\\boxed{\\prod_{k=1}^{999} k^{999}}", "1").verdict())
+                .isEqualTo(Verdict.WRONG); // more terms than a sum is expanded to
+        assertThat(timed("\\boxed{\\prod_{k=1}^{499} k^{99}}", "1").verdict())
+                .isIn(Verdict.WRONG, Verdict.TIMEOUT);
+        assertThat(timed("\\boxed{" + "1=".repeat(400) + "1}", "1").verdict())
+                .isEqualTo(Verdict.WRONG); // longer than 64 sides: not read as a chain
+        assertThat(timed("\\boxed{" + "1=".repeat(40) + "1}", "1").verdict())
+                .isIn(Verdict.CORRECT, Verdict.TIMEOUT);
+        assertThat(timed("\\boxed{" + "x<".repeat(400) + "1}", "(-\\infty,1)").verdict())
+                .isEqualTo(Verdict.WRONG);
+        assertThat(timed("\\boxed{x^{10^{10}} = 1}", "2x^{10^{10}} = 2").verdict())
+                .isIn(Verdict.CORRECT, Verdict.WRONG, Verdict.TIMEOUT);
+        assertThat(timed("\\boxed{f(" + "x,".repeat(300) + "x) = 1}", "1").verdict())
+                .isIn(Verdict.CORRECT, Verdict.WRONG);
+        String manyBoxes = "\\boxed{1} ".repeat(100_000);
+        assertThat(timed(manyBoxes + "\\boxed{2}", "1, 2").verdict()).isEqualTo(Verdict.WRONG);
+        assertThat(timed(manyBoxes, "\\{1, 2, 3\\}").verdict()).isEqualTo(Verdict.WRONG);
+    }
+
+    @Test
     void concurrentUseGivesTheSameVerdictsAsSequentialUse() throws Exception {
         List<String[]> pairs = new ArrayList<>();
         for (String[] p :
