@@ -137,8 +137,7 @@ public record SsbConfig(SortedMap<String, String> values) implements Serializabl
             throw new IllegalStateException(e);
         }
         for (Map.Entry<String, String> e : values.entrySet()) {
-            if (SsbProperties.all().get(e.getKey()).changesResults()
-                    && include.test(e.getKey())) {
+            if (SsbProperties.all().get(e.getKey()).changesResults() && include.test(e.getKey())) {
                 sha.update(
                         (e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
             }

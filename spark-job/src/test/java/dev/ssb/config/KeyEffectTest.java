@@ -8,10 +8,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every configuration key says whether it changes results, and only result keys enter the hashes.
- * A key added without {@code .result()} or {@code .operational()} fails {@link SsbProperties}'s
- * class initialisation and so every test here; a new operational key must also be added below, so
- * that making a key operational (invisible to every hash) is a reviewed decision.
+ * Every configuration key says whether it changes results, and only result keys enter the hashes. A
+ * key added without {@code .result()} or {@code .operational()} fails {@link SsbProperties}'s class
+ * initialisation and so every test here; a new operational key must also be added below, so that
+ * making a key operational (invisible to every hash) is a reviewed decision.
  */
 class KeyEffectTest {
 
