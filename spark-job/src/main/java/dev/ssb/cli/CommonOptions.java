@@ -21,10 +21,10 @@ final class CommonOptions {
     @Option(names = "--problems", paramLabel = "PATH", description = "Sets data.problems.")
     String problems;
 
-    @Option(
-            names = "--model",
-            paramLabel = "CHECKPOINT",
-            description = "Sets model.checkpoint (an HF folder or embedded:toy).")
+    private static final String MODEL_HELP =
+            "Sets model.checkpoint (an HF folder or embedded:toy).";
+
+    @Option(names = "--model", paramLabel = "CHECKPOINT", description = MODEL_HELP)
     String model;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Sets out, the output root.")

@@ -53,10 +53,11 @@ final class StageCommand implements Callable<Integer> {
                         stage.description().stream()
                                 .map(line -> line.replace("%", "%%"))
                                 .toArray(String[]::new));
-        for (String key : stage.flags()) {
+        for (var entry : stage.flags().entrySet()) {
+            String key = entry.getKey();
             spec.addOption(
                     OptionSpec.builder(flag(key))
-                            .paramLabel("VALUE")
+                            .paramLabel(entry.getValue())
                             .type(String.class)
                             .description(
                                     "Sets "
@@ -90,7 +91,7 @@ final class StageCommand implements Callable<Integer> {
             options.overrides.put(paths.get(0), options.problems);
             options.problems = null;
         }
-        for (String key : stage.flags()) {
+        for (String key : stage.flags().keySet()) {
             String value = spec.findOption(flag(key)).getValue();
             if (value != null) {
                 options.overrides.put(key, value);

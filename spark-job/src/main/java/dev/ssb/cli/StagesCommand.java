@@ -70,7 +70,7 @@ final class StagesCommand implements Callable<Integer> {
             s.outputs().forEach(node.putArray("outputs")::add);
             s.resultKeys().forEach(node.putArray("result_keys")::add);
             s.paths().forEach(node.putArray("paths")::add);
-            s.flags().forEach(node.putArray("flags")::add);
+            s.flags().keySet().forEach(node.putArray("flags")::add);
             node.put("model", s.has(Stage.Trait.MODEL));
             node.put("resumable", s.has(Stage.Trait.RESUMABLE));
             node.put("optional", s.has(Stage.Trait.OPTIONAL));

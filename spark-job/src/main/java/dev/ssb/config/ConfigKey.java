@@ -67,70 +67,31 @@ public record ConfigKey(
         }
     }
 
+    private static final double NONE = Double.NaN;
+    private static final Effect TBD = Effect.UNDECLARED; // until result() or operational()
+
     static ConfigKey string(String name, String def, String doc) {
-        return new ConfigKey(
-                name,
-                Type.STRING,
-                def,
-                Double.NaN,
-                false,
-                Double.NaN,
-                List.of(),
-                doc,
-                Effect.UNDECLARED);
+        return new ConfigKey(name, Type.STRING, def, NONE, false, NONE, List.of(), doc, TBD);
     }
 
     static ConfigKey integer(String name, int def, double min, String doc) {
         return new ConfigKey(
-                name,
-                Type.INT,
-                Integer.toString(def),
-                min,
-                false,
-                Double.NaN,
-                List.of(),
-                doc,
-                Effect.UNDECLARED);
+                name, Type.INT, Integer.toString(def), min, false, NONE, List.of(), doc, TBD);
     }
 
     static ConfigKey longKey(String name, long def, String doc) {
         return new ConfigKey(
-                name,
-                Type.LONG,
-                Long.toString(def),
-                Double.NaN,
-                false,
-                Double.NaN,
-                List.of(),
-                doc,
-                Effect.UNDECLARED);
+                name, Type.LONG, Long.toString(def), NONE, false, NONE, List.of(), doc, TBD);
     }
 
     static ConfigKey real(
-            String name, double def, double min, boolean minExclusive, double max, String doc) {
+            String name, double def, double min, boolean exclusive, double max, String doc) {
         return new ConfigKey(
-                name,
-                Type.DOUBLE,
-                Double.toString(def),
-                min,
-                minExclusive,
-                max,
-                List.of(),
-                doc,
-                Effect.UNDECLARED);
+                name, Type.DOUBLE, Double.toString(def), min, exclusive, max, List.of(), doc, TBD);
     }
 
     static ConfigKey choice(String name, String def, List<String> choices, String doc) {
-        return new ConfigKey(
-                name,
-                Type.ENUM,
-                def,
-                Double.NaN,
-                false,
-                Double.NaN,
-                choices,
-                doc,
-                Effect.UNDECLARED);
+        return new ConfigKey(name, Type.ENUM, def, NONE, false, NONE, choices, doc, TBD);
     }
 
     /** This key, declared as one that changes results. */

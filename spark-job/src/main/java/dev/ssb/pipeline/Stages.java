@@ -46,7 +46,7 @@ public final class Stages {
                     List.of(IngestStage.PROBLEMS, IngestStage.REJECTED),
                     IngestStage.CONFIG_PREFIXES,
                     List.of(SsbProperties.DATA_PROBLEMS),
-                    List.of(),
+                    Map.of(),
                     Set.of(),
                     config -> config,
                     run -> IngestStage.run(run.spark(), run.config(), run.force()),
@@ -107,37 +107,36 @@ public final class Stages {
                     run -> run.commit(TeacherLogitsStage::write));
 
     public static final Stage DISTILL =
-            Stage.of(
-                            DistillStage.NAME,
-                            List.of(
-                                    "Distills a LoRA student on <out>/<run-id>/teacher_logits"
-                                            + " (driver-coordinated: each step the executors"
-                                            + " compute gradients of their shard of the global"
-                                            + " batch). Writes the PEFT adapter to"
-                                            + " <out>/<run-id>/adapter, one row per step to"
-                                            + " <out>/<run-id>/train_metrics, the plot"
-                                            + " <out>/<run-id>/distill/training.png and"
-                                            + " checkpoints every distill.checkpoint_every steps.",
-                                    "Example: ssb distill --out runs --run-id r1 --set"
-                                            + " distill.epochs=3",
-                                    "After a crash: ssb distill --out runs --run-id r1 --resume"),
-                            List.of(TeacherLogitsStage.TEACHER_LOGITS),
-                            List.of(DistillStage.TRAIN_METRICS, DistillStage.ADAPTER),
-                            DistillStage.stageKeys(),
-                            DistillSettings::from,
-                            Stages::distill)
-                    .withResume(
-                            (declared, config, resume) ->
-                                    declared.get()
-                                            .writes(
-                                                    "checkpoints",
-                                                    DistillStage.WORK_DIR + "/checkpoints")
-                                            .note(
-                                                    resume
-                                                            ? "--resume: continues from the newest"
-                                                                    + " checkpoint there, if any"
-                                                            : "without --resume an unfinished run"
-                                                                    + " starts over"));
+            new Stage(
+                    DistillStage.NAME,
+                    List.of(
+                            "Distills a LoRA student on <out>/<run-id>/teacher_logits"
+                                    + " (driver-coordinated: each step the executors compute"
+                                    + " gradients of their shard of the global batch). Writes the"
+                                    + " PEFT adapter to <out>/<run-id>/adapter, one row per step to"
+                                    + " <out>/<run-id>/train_metrics, the plot"
+                                    + " <out>/<run-id>/distill/training.png and checkpoints every"
+                                    + " distill.checkpoint_every steps.",
+                            "Example: ssb distill --out runs --run-id r1 --set distill.epochs=3",
+                            "After a crash: ssb distill --out runs --run-id r1 --resume"),
+                    List.of(TeacherLogitsStage.TEACHER_LOGITS),
+                    List.of(DistillStage.TRAIN_METRICS, DistillStage.ADAPTER),
+                    DistillStage.stageKeys(),
+                    List.of(),
+                    Map.of(),
+                    Set.of(Stage.Trait.MODEL, Stage.Trait.RESUMABLE),
+                    DistillSettings::from,
+                    Stages::distill,
+                    (declared, config, resume) ->
+                            declared.get()
+                                    .writes("checkpoints", DistillStage.WORK_DIR + "/checkpoints")
+                                    .note(
+                                            resume
+                                                    ? "--resume: continues from the newest"
+                                                            + " checkpoint there, if any"
+                                                    : "without --resume an unfinished run starts"
+                                                            + " over"),
+                    Stage.Reporter.OUTCOME);
 
     public static final Stage EVALUATE =
             new Stage(
@@ -157,7 +156,7 @@ public final class Stages {
                     evalTables(EvalTables.of("")),
                     EvaluateStage.CONFIG_PREFIXES,
                     List.of(SsbProperties.EVAL_PROBLEMS),
-                    List.of(SsbProperties.EVAL_ADAPTER, SsbProperties.EVAL_TAG),
+                    Map.of(SsbProperties.EVAL_ADAPTER, "DIR", SsbProperties.EVAL_TAG, "NAME"),
                     Set.of(Stage.Trait.MODEL, Stage.Trait.OPTIONAL),
                     SampleSettings::evaluation,
                     run -> EvaluateStage.run(run.spark(), run.config(), run.force()).stage(),

@@ -13,7 +13,8 @@ import java.io.Serializable;
  * @param model checkpoint, device, seed, system prompt, run columns
  * @param samples n samples per problem
  * @param decoding the sampler
- * @param batchSize sequences per generate call (a problem's n samples are never split)
+ * @param batchSize sequences per generate call (a problem's n samples are never split; checked by
+ *     {@link ModelPartition})
  */
 public record SampleSettings(ModelTask model, int samples, Decoding decoding, int batchSize)
         implements Serializable {
@@ -24,35 +25,31 @@ public record SampleSettings(ModelTask model, int samples, Decoding decoding, in
         if (samples < 1) {
             throw new IllegalArgumentException("Invalid samples: " + samples + " (must be >= 1)");
         }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException(
-                    "Invalid batch_size: " + batchSize + " (must be >= 1)");
-        }
     }
 
     /** The rollout stage's settings (rollout.*). */
     public static SampleSettings rollout(SsbConfig config) {
-        return new SampleSettings(
-                ModelTask.from(config),
-                config.intValue(SsbProperties.ROLLOUT_SAMPLES),
-                new Decoding(
-                        (float) config.doubleValue(SsbProperties.ROLLOUT_TEMPERATURE),
-                        config.intValue(SsbProperties.ROLLOUT_TOP_K),
-                        (float) config.doubleValue(SsbProperties.ROLLOUT_TOP_P),
-                        config.intValue(SsbProperties.ROLLOUT_MAX_NEW_TOKENS)),
-                config.intValue(SsbProperties.ROLLOUT_BATCH_SIZE));
+        return of(config, "rollout.");
     }
 
     /** The evaluate stage's settings (eval.*): the same for base and student. */
     public static SampleSettings evaluation(SsbConfig config) {
+        return of(config, "eval.");
+    }
+
+    /**
+     * The settings under {@code prefix}: its samples, temperature, top_k, top_p, max_new_tokens and
+     * batch_size keys ({@link SsbProperties} declares both sets alike).
+     */
+    private static SampleSettings of(SsbConfig config, String prefix) {
         return new SampleSettings(
                 ModelTask.from(config),
-                config.intValue(SsbProperties.EVAL_SAMPLES),
+                config.intValue(prefix + "samples"),
                 new Decoding(
-                        (float) config.doubleValue(SsbProperties.EVAL_TEMPERATURE),
-                        config.intValue(SsbProperties.EVAL_TOP_K),
-                        (float) config.doubleValue(SsbProperties.EVAL_TOP_P),
-                        config.intValue(SsbProperties.EVAL_MAX_NEW_TOKENS)),
-                config.intValue(SsbProperties.EVAL_BATCH_SIZE));
+                        (float) config.doubleValue(prefix + "temperature"),
+                        config.intValue(prefix + "top_k"),
+                        (float) config.doubleValue(prefix + "top_p"),
+                        config.intValue(prefix + "max_new_tokens")),
+                config.intValue(prefix + "batch_size"));
     }
 }

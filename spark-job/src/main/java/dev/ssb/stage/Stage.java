@@ -9,7 +9,9 @@ import java.io.PrintWriter;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -28,7 +30,8 @@ import org.apache.spark.sql.SparkSession;
  *     keys never count, see {@link dev.ssb.config.ConfigKey.Effect})
  * @param paths configuration keys naming files it reads that exist before the run (the first is
  *     what the command's {@code --problems} sets)
- * @param flags keys the command sets with options of their own ({@code eval.tag}: {@code --tag})
+ * @param flags keys the command sets with options of their own, with the option's value label
+ *     ({@code eval.tag} to {@code NAME}: {@code --tag=NAME})
  * @param traits what else the pipeline and the CLI need to know
  * @param settings reads and validates the stage's own keys (and prompt files) on the driver
  * @param runner runs the stage unless complete
@@ -42,7 +45,7 @@ public record Stage(
         List<String> outputs,
         List<String> resultKeys,
         List<String> paths,
-        List<String> flags,
+        Map<String, String> flags,
         Set<Trait> traits,
         Function<SsbConfig, ?> settings,
         Runner runner,
@@ -98,7 +101,7 @@ public record Stage(
         outputs = List.copyOf(outputs);
         resultKeys = List.copyOf(resultKeys);
         paths = List.copyOf(paths);
-        flags = List.copyOf(flags);
+        flags = Collections.unmodifiableSortedMap(new TreeMap<>(flags));
         traits = traits.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(traits));
         requireNonNull(settings, "settings is null");
         requireNonNull(runner, "runner is null");
@@ -128,31 +131,12 @@ public record Stage(
                 outputs,
                 resultKeys,
                 List.of(),
-                List.of(),
+                Map.of(),
                 Set.of(Trait.MODEL),
                 settings,
                 runner,
                 Planner.DECLARED,
                 Reporter.OUTCOME);
-    }
-
-    /** This stage, resumable, with its own dry-run plan. */
-    public Stage withResume(Planner planner) {
-        EnumSet<Trait> more = EnumSet.of(Trait.RESUMABLE);
-        more.addAll(traits);
-        return new Stage(
-                name,
-                description,
-                inputs,
-                outputs,
-                resultKeys,
-                paths,
-                flags,
-                more,
-                settings,
-                runner,
-                planner,
-                report);
     }
 
     public boolean has(Trait trait) {
