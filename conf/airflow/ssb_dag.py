@@ -1,4 +1,9 @@
-"""Airflow DAG of one ssb run: ingest -> rollout -> curate -> teacher-logits -> distill -> evaluate.
+"""Airflow DAG of one ssb run: one task per declared stage, in pipeline order.
+
+The stages come from ``ssb_stages.json`` beside this file, the output of ``ssb stages --json`` (the project's
+tests check that it equals the declarations, and that this DAG's tasks equal them): ingest -> rollout ->
+curate -> teacher-logits -> distill -> evaluate today. Deploy both files together; after a change to the
+stages, regenerate it with ``ssb stages --json > conf/airflow/ssb_stages.json``.
 
 Each stage is one spark-submit of the ssb cluster jar (client deploy mode: the driver runs on the Airflow
 worker, which needs Java 17 and a Spark 4 client). The run id is the logical date (``{{ ds_nodash }}``), so a
@@ -21,6 +26,8 @@ Every task's arguments are accepted by ``ssb <stage> --dry-run`` (the project's 
 from __future__ import annotations
 
 import datetime
+import json
+import os
 
 try:  # Airflow 3
     from airflow.sdk import DAG
@@ -84,15 +91,20 @@ COMMON_ARGS = [
     "{{ params.model }}",
 ]
 
-# ssb subcommand -> extra arguments; the order is the pipeline's
-STAGES = {
-    "ingest": ["--problems", "{{ params.problems }}"],
-    "rollout": [],
-    "curate": [],
-    "teacher-logits": [],
-    "distill": ["--resume"],
-    "evaluate": ["--problems", "{{ params.eval_problems }}", "--tag", "{{ params.eval_tag }}"],
-}
+# Every stage gets the same configuration, so every manifest records the same settings; each stage reads
+# the keys it declares (data.problems for ingest, eval.problems and eval.tag for evaluate).
+CONFIG_ARGS = [
+    "--set",
+    "data.problems={{ params.problems }}",
+    "--set",
+    "eval.problems={{ params.eval_problems }}",
+    "--set",
+    "eval.tag={{ params.eval_tag }}",
+]
+
+# The declared stages (ssb stages --json), in pipeline order.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ssb_stages.json"), encoding="utf-8") as f:
+    STAGES = json.load(f)
 
 with DAG(
     dag_id="ssb",
@@ -113,16 +125,17 @@ with DAG(
     tags=["ssb", "spark"],
 ) as dag:
     previous = None
-    for stage, extra_args in STAGES.items():
+    for stage in STAGES:
+        name = stage["name"]
         task = SparkSubmitOperator(
-            task_id=stage.replace("-", "_"),
-            name=f"ssb-{stage}-{{{{ ds_nodash }}}}",
+            task_id=name.replace("-", "_"),
+            name=f"ssb-{name}-{{{{ ds_nodash }}}}",
             conn_id="spark_default",
             application="{{ var.value.get('ssb_jar', '/opt/ssb/ssb-0.1.0-cluster.jar') }}",
             java_class="dev.ssb.cli.SsbCommand",
             deploy_mode="client",
             conf=SPARK_CONF,
-            application_args=[stage] + COMMON_ARGS + extra_args,
+            application_args=[name] + COMMON_ARGS + CONFIG_ARGS + (["--resume"] if stage["resumable"] else []),
             verbose=False,
         )
         if previous is not None:

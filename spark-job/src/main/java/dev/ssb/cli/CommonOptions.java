@@ -3,12 +3,9 @@ package dev.ssb.cli;
 import dev.ssb.config.ConfigResolver;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
-import dev.ssb.table.RunLayout;
-import dev.ssb.table.StageOutput;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** The flags every stage command takes; they override the configuration file. */
@@ -24,10 +21,10 @@ final class CommonOptions {
     @Option(names = "--problems", paramLabel = "PATH", description = "Sets data.problems.")
     String problems;
 
-    @Option(
-            names = "--model",
-            paramLabel = "CHECKPOINT",
-            description = "Sets model.checkpoint (an HF folder or embedded:toy).")
+    private static final String MODEL_HELP =
+            "Sets model.checkpoint (an HF folder or embedded:toy).";
+
+    @Option(names = "--model", paramLabel = "CHECKPOINT", description = MODEL_HELP)
     String model;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Sets out, the output root.")
@@ -65,41 +62,6 @@ final class CommonOptions {
         put(cli, SsbProperties.OUT, out);
         put(cli, SsbProperties.RUN_ID, runId);
         return ConfigResolver.resolve(Optional.ofNullable(conf), commandDefaults, cli);
-    }
-
-    /** Prints the plan of a dry run; the exit code of the command. */
-    static int printPlan(CommandSpec spec, StagePlan plan) {
-        spec.commandLine().getOut().print(plan.render());
-        spec.commandLine().getOut().flush();
-        return 0;
-    }
-
-    /**
-     * Prints what a stage did: "{@code <stage> done: <counts>}" (or "already complete") and the
-     * path of each table it wrote.
-     */
-    static int printOutcome(
-            CommandSpec spec,
-            String stage,
-            StageOutput.Outcome outcome,
-            SsbConfig config,
-            String... tables) {
-        RunLayout layout = new RunLayout(config.out(), config.runId());
-        StringBuilder text =
-                new StringBuilder(stage)
-                        .append(' ')
-                        .append(
-                                outcome.skipped()
-                                        ? "already complete (use --force to redo)"
-                                        : "done")
-                        .append(": ")
-                        .append(outcome.manifest().counts());
-        for (String table : tables) {
-            text.append(System.lineSeparator()).append("  ").append(layout.tablePath(table));
-        }
-        spec.commandLine().getOut().println(text);
-        spec.commandLine().getOut().flush();
-        return 0;
     }
 
     private static void put(Map<String, String> map, String key, String value) {

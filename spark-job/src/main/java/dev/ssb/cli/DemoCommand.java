@@ -55,9 +55,6 @@ final class DemoCommand implements Callable<Integer> {
 
     static final String DATA_DIR = "toy-data";
 
-    @Mixin CommonOptions options;
-    @Spec CommandSpec spec;
-
     @Option(
             names = "--train",
             paramLabel = "N",
@@ -102,6 +99,9 @@ final class DemoCommand implements Callable<Integer> {
             names = "--resume",
             description = "Continue a killed demo (distill from its newest checkpoint).")
     boolean resume;
+
+    @Mixin CommonOptions options;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {

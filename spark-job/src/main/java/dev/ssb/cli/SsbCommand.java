@@ -15,18 +15,13 @@ import picocli.CommandLine.Command;
         description = "Semantic Soft Bootstrapping on Apache Spark.",
         subcommands = {
             CommandLine.HelpCommand.class,
-            IngestCommand.class,
-            RolloutCommand.class,
-            CurateCommand.class,
-            TeacherLogitsCommand.class,
-            DistillCommand.class,
             VerifyCommand.class,
-            EvaluateCommand.class,
             RunCommand.class,
             DemoCommand.class,
             GenerateCommand.class,
             ToyModelCommand.class,
             SqlCommand.class,
+            StagesCommand.class,
         })
 public final class SsbCommand implements Runnable {
 
@@ -60,6 +55,7 @@ public final class SsbCommand implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SsbCommand());
+        StageCommand.addAll(cli);
         cli.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                     LOG.debug("{} failed", cmd.getCommandName(), e);

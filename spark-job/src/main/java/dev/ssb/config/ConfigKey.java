@@ -18,6 +18,9 @@ import java.util.Locale;
  * @param max inclusive upper bound for numbers, or NaN
  * @param choices allowed values of an enum key
  * @param doc one line for the defaults file and {@code --help}
+ * @param effect whether a change of the value changes a stage's rows ({@link Effect#RESULT}) or
+ *     only how or where they are computed ({@link Effect#OPERATIONAL}); only result keys enter
+ *     config and stage hashes
  */
 public record ConfigKey(
         String name,
@@ -27,7 +30,8 @@ public record ConfigKey(
         boolean minExclusive,
         double max,
         List<String> choices,
-        String doc) {
+        String doc,
+        Effect effect) {
 
     /** Value types. */
     public enum Type {
@@ -38,39 +42,75 @@ public record ConfigKey(
         ENUM
     }
 
+    /** What a change of a key's value does to the rows a run writes. */
+    public enum Effect {
+        /** Not declared yet: {@link SsbProperties} refuses such a key. */
+        UNDECLARED,
+        /** Changes rows: part of the config and stage hashes. */
+        RESULT,
+        /**
+         * Changes how or where rows are computed (batch sizes, partitions, logging and checkpoint
+         * cadence, the output location), never the rows: a complete stage stays reusable.
+         */
+        OPERATIONAL
+    }
+
     public ConfigKey {
         requireNonNull(name, "name is null");
         requireNonNull(type, "type is null");
         requireNonNull(defaultValue, "defaultValue is null");
         choices = List.copyOf(requireNonNull(choices, "choices is null"));
         requireNonNull(doc, "doc is null");
+        requireNonNull(effect, "effect is null");
         if (type == Type.ENUM && choices.isEmpty()) {
             throw new IllegalArgumentException("Invalid key " + name + ": enum without choices");
         }
     }
 
+    private static final double NONE = Double.NaN;
+    private static final Effect TBD = Effect.UNDECLARED; // until result() or operational()
+
     static ConfigKey string(String name, String def, String doc) {
-        return new ConfigKey(name, Type.STRING, def, Double.NaN, false, Double.NaN, List.of(), doc);
+        return new ConfigKey(name, Type.STRING, def, NONE, false, NONE, List.of(), doc, TBD);
     }
 
     static ConfigKey integer(String name, int def, double min, String doc) {
         return new ConfigKey(
-                name, Type.INT, Integer.toString(def), min, false, Double.NaN, List.of(), doc);
+                name, Type.INT, Integer.toString(def), min, false, NONE, List.of(), doc, TBD);
     }
 
     static ConfigKey longKey(String name, long def, String doc) {
         return new ConfigKey(
-                name, Type.LONG, Long.toString(def), Double.NaN, false, Double.NaN, List.of(), doc);
+                name, Type.LONG, Long.toString(def), NONE, false, NONE, List.of(), doc, TBD);
     }
 
     static ConfigKey real(
-            String name, double def, double min, boolean minExclusive, double max, String doc) {
+            String name, double def, double min, boolean exclusive, double max, String doc) {
         return new ConfigKey(
-                name, Type.DOUBLE, Double.toString(def), min, minExclusive, max, List.of(), doc);
+                name, Type.DOUBLE, Double.toString(def), min, exclusive, max, List.of(), doc, TBD);
     }
 
     static ConfigKey choice(String name, String def, List<String> choices, String doc) {
-        return new ConfigKey(name, Type.ENUM, def, Double.NaN, false, Double.NaN, choices, doc);
+        return new ConfigKey(name, Type.ENUM, def, NONE, false, NONE, choices, doc, TBD);
+    }
+
+    /** This key, declared as one that changes results. */
+    ConfigKey result() {
+        return withEffect(Effect.RESULT);
+    }
+
+    /** This key, declared as one that never changes results. */
+    ConfigKey operational() {
+        return withEffect(Effect.OPERATIONAL);
+    }
+
+    private ConfigKey withEffect(Effect e) {
+        return new ConfigKey(name, type, defaultValue, min, minExclusive, max, choices, doc, e);
+    }
+
+    /** Whether the key's value changes results (and so enters the config and stage hashes). */
+    public boolean changesResults() {
+        return effect == Effect.RESULT;
     }
 
     /**

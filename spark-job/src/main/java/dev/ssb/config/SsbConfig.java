@@ -23,10 +23,6 @@ import java.util.function.Predicate;
  */
 public record SsbConfig(SortedMap<String, String> values) implements Serializable {
 
-    /** Keys that say where a run is stored, not what it computes: left out of the hash. */
-    private static final java.util.Set<String> LOCATION_KEYS =
-            java.util.Set.of(SsbProperties.OUT, SsbProperties.RUN_ID);
-
     public SsbConfig {
         requireNonNull(values, "values is null");
         SortedMap<String, String> canonical = new TreeMap<>();
@@ -117,15 +113,17 @@ public record SsbConfig(SortedMap<String, String> values) implements Serializabl
     }
 
     /**
-     * SHA-256 (hex) over the sorted {@code key=value} lines of every key except {@code out} and
-     * {@code run_id}: the same settings give the same hash wherever the run is stored.
+     * SHA-256 (hex) over the sorted {@code key=value} lines of every key that changes results
+     * ({@link ConfigKey#changesResults()}): the same settings give the same hash wherever the run
+     * is stored and whatever its batch sizes, partitions or logging cadence.
      */
     public String hash() {
         return hash(k -> true);
     }
 
     /**
-     * The hash over the keys that start with one of {@code prefixes} (what one stage depends on).
+     * The hash over the result keys that start with one of {@code prefixes} (what one stage's rows
+     * depend on); operational keys never enter it.
      */
     public String hash(Collection<String> prefixes) {
         return hash(k -> prefixes.stream().anyMatch(k::startsWith));
@@ -139,7 +137,7 @@ public record SsbConfig(SortedMap<String, String> values) implements Serializabl
             throw new IllegalStateException(e);
         }
         for (Map.Entry<String, String> e : values.entrySet()) {
-            if (!LOCATION_KEYS.contains(e.getKey()) && include.test(e.getKey())) {
+            if (SsbProperties.all().get(e.getKey()).changesResults() && include.test(e.getKey())) {
                 sha.update(
                         (e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
             }

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every configuration key of a run, with its default next to it (Iceberg style). This is the only
- * place keys are declared; {@link ConfigResolver} rejects any other key.
+ * Every configuration key of a run, with its default next to it (Iceberg style), and whether it
+ * changes results or is operational (see {@link ConfigKey.Effect}). This is the only place keys are
+ * declared; {@link ConfigResolver} rejects any other key.
  */
 public final class SsbProperties {
 
@@ -144,165 +145,205 @@ public final class SsbProperties {
     private static List<ConfigKey> keys() {
         return List.of(
                 string(
-                        DATA_PROBLEMS,
-                        DATA_PROBLEMS_DEFAULT,
-                        "problems file or folder (Hadoop path)"),
+                                DATA_PROBLEMS,
+                                DATA_PROBLEMS_DEFAULT,
+                                "problems file or folder (Hadoop path)")
+                        .result(),
                 choice(
-                        DATA_FORMAT,
-                        DATA_FORMAT_DEFAULT,
-                        List.of("auto", "gsm8k", "math", "aime"),
-                        "record shape; auto = from file name, then field names"),
+                                DATA_FORMAT,
+                                DATA_FORMAT_DEFAULT,
+                                List.of("auto", "gsm8k", "math", "aime"),
+                                "record shape; auto = from file name, then field names")
+                        .result(),
                 choice(
-                        DATA_FILE_FORMAT,
-                        DATA_FILE_FORMAT_DEFAULT,
-                        List.of("auto", "jsonl", "parquet"),
-                        "container; auto = parquet for *.parquet or Parquet folders, else jsonl"),
-                string(DATA_SPLIT, DATA_SPLIT_DEFAULT, "split label; auto = train/test from name"),
-                integer(DATA_LIMIT, DATA_LIMIT_DEFAULT, 0, "read only the first N rows; 0 = all"),
+                                DATA_FILE_FORMAT,
+                                DATA_FILE_FORMAT_DEFAULT,
+                                List.of("auto", "jsonl", "parquet"),
+                                "container; auto = parquet for *.parquet or Parquet folders, else jsonl")
+                        .result(),
+                string(DATA_SPLIT, DATA_SPLIT_DEFAULT, "split label; auto = train/test from name")
+                        .result(),
+                integer(DATA_LIMIT, DATA_LIMIT_DEFAULT, 0, "read only the first N rows; 0 = all")
+                        .result(),
                 integer(
-                        DATA_PARTITIONS,
-                        DATA_PARTITIONS_DEFAULT,
-                        0,
-                        "partitions of the model stages; 0 = one per task slot"),
+                                DATA_PARTITIONS,
+                                DATA_PARTITIONS_DEFAULT,
+                                0,
+                                "partitions of the model stages; 0 = one per task slot")
+                        .operational(),
                 string(
-                        MODEL_CHECKPOINT,
-                        MODEL_CHECKPOINT_DEFAULT,
-                        "HF checkpoint folder or embedded:toy"),
-                choice(MODEL_DEVICE, MODEL_DEVICE_DEFAULT, List.of("cpu", "gpu"), "where to run"),
+                                MODEL_CHECKPOINT,
+                                MODEL_CHECKPOINT_DEFAULT,
+                                "HF checkpoint folder or embedded:toy")
+                        .result(),
+                choice(MODEL_DEVICE, MODEL_DEVICE_DEFAULT, List.of("cpu", "gpu"), "where to run")
+                        .result(),
                 choice(
-                        MODEL_DTYPE,
-                        MODEL_DTYPE_DEFAULT,
-                        List.of("float32", "float16"),
-                        "compute type (float16 on gpu only)"),
-                integer(ROLLOUT_SAMPLES, ROLLOUT_SAMPLES_DEFAULT, 1, "K rollouts per problem"),
+                                MODEL_DTYPE,
+                                MODEL_DTYPE_DEFAULT,
+                                List.of("float32", "float16"),
+                                "compute type (float16 on gpu only)")
+                        .result(),
+                integer(ROLLOUT_SAMPLES, ROLLOUT_SAMPLES_DEFAULT, 1, "K rollouts per problem")
+                        .result(),
                 real(
-                        ROLLOUT_TEMPERATURE,
-                        ROLLOUT_TEMPERATURE_DEFAULT,
-                        0,
-                        false,
-                        NONE,
-                        "sampling temperature; 0 = greedy"),
-                integer(ROLLOUT_TOP_K, ROLLOUT_TOP_K_DEFAULT, 0, "top-k; 0 = no limit"),
-                real(ROLLOUT_TOP_P, ROLLOUT_TOP_P_DEFAULT, 0, true, 1, "nucleus mass"),
-                integer(ROLLOUT_MAX_NEW_TOKENS, ROLLOUT_MAX_NEW_TOKENS_DEFAULT, 1, "token budget"),
-                integer(ROLLOUT_BATCH_SIZE, ROLLOUT_BATCH_SIZE_DEFAULT, 1, "sequences per batch"),
+                                ROLLOUT_TEMPERATURE,
+                                ROLLOUT_TEMPERATURE_DEFAULT,
+                                0,
+                                false,
+                                NONE,
+                                "sampling temperature; 0 = greedy")
+                        .result(),
+                integer(ROLLOUT_TOP_K, ROLLOUT_TOP_K_DEFAULT, 0, "top-k; 0 = no limit").result(),
+                real(ROLLOUT_TOP_P, ROLLOUT_TOP_P_DEFAULT, 0, true, 1, "nucleus mass").result(),
+                integer(ROLLOUT_MAX_NEW_TOKENS, ROLLOUT_MAX_NEW_TOKENS_DEFAULT, 1, "token budget")
+                        .result(),
+                integer(ROLLOUT_BATCH_SIZE, ROLLOUT_BATCH_SIZE_DEFAULT, 1, "sequences per batch")
+                        .operational(),
                 real(
-                        TEACHER_TEMPERATURE,
-                        TEACHER_TEMPERATURE_DEFAULT,
-                        0,
-                        false,
-                        NONE,
-                        "hinted teacher temperature"),
-                integer(TEACHER_MAX_NEW_TOKENS, TEACHER_MAX_NEW_TOKENS_DEFAULT, 1, "token budget"),
-                integer(TEACHER_BATCH_SIZE, TEACHER_BATCH_SIZE_DEFAULT, 1, "sequences per batch"),
-                integer(LOGITS_TOP_K, LOGITS_TOP_K_DEFAULT, 1, "teacher ids kept per position"),
+                                TEACHER_TEMPERATURE,
+                                TEACHER_TEMPERATURE_DEFAULT,
+                                0,
+                                false,
+                                NONE,
+                                "hinted teacher temperature")
+                        .result(),
+                integer(TEACHER_MAX_NEW_TOKENS, TEACHER_MAX_NEW_TOKENS_DEFAULT, 1, "token budget")
+                        .result(),
+                integer(TEACHER_BATCH_SIZE, TEACHER_BATCH_SIZE_DEFAULT, 1, "sequences per batch")
+                        .operational(),
+                integer(LOGITS_TOP_K, LOGITS_TOP_K_DEFAULT, 1, "teacher ids kept per position")
+                        .result(),
                 real(
-                        LOGITS_TEMPERATURE,
-                        LOGITS_TEMPERATURE_DEFAULT,
-                        0,
-                        true,
-                        NONE,
-                        "T of the stored log-sum-exp"),
-                integer(
-                        LOGITS_BATCH_SIZE,
-                        LOGITS_BATCH_SIZE_DEFAULT,
-                        1,
-                        "forward passes per batch"),
+                                LOGITS_TEMPERATURE,
+                                LOGITS_TEMPERATURE_DEFAULT,
+                                0,
+                                true,
+                                NONE,
+                                "T of the stored log-sum-exp")
+                        .result(),
+                integer(LOGITS_BATCH_SIZE, LOGITS_BATCH_SIZE_DEFAULT, 1, "forward passes per batch")
+                        .operational(),
                 string(
-                        PROMPTS_SYSTEM,
-                        PROMPTS_SYSTEM_DEFAULT,
-                        "tutor system prompt (file/resource)"),
-                string(PROMPTS_TEACHER, PROMPTS_TEACHER_DEFAULT, "hinted teacher prompt template"),
-                longKey(SEED, SEED_DEFAULT, "run seed; every random stream derives from it"),
-                string(OUT, OUT_DEFAULT, "output root (Hadoop path)"),
-                string(RUN_ID, RUN_ID_DEFAULT, "run folder name under out"),
-                integer(DISTILL_LORA_RANK, DISTILL_LORA_RANK_DEFAULT, 1, "LoRA r"),
-                real(DISTILL_LORA_ALPHA, DISTILL_LORA_ALPHA_DEFAULT, 0, true, NONE, "LoRA alpha"),
-                real(DISTILL_LR, DISTILL_LR_DEFAULT, 0, true, NONE, "AdamW learning rate"),
-                integer(DISTILL_BATCH_SIZE, DISTILL_BATCH_SIZE_DEFAULT, 1, "global batch"),
-                integer(DISTILL_EPOCHS, DISTILL_EPOCHS_DEFAULT, 1, "epochs"),
+                                PROMPTS_SYSTEM,
+                                PROMPTS_SYSTEM_DEFAULT,
+                                "tutor system prompt (file/resource)")
+                        .result(),
+                string(PROMPTS_TEACHER, PROMPTS_TEACHER_DEFAULT, "hinted teacher prompt template")
+                        .result(),
+                longKey(SEED, SEED_DEFAULT, "run seed; every random stream derives from it")
+                        .result(),
+                string(OUT, OUT_DEFAULT, "output root (Hadoop path)").operational(),
+                string(RUN_ID, RUN_ID_DEFAULT, "run folder name under out").operational(),
+                integer(DISTILL_LORA_RANK, DISTILL_LORA_RANK_DEFAULT, 1, "LoRA r").result(),
+                real(DISTILL_LORA_ALPHA, DISTILL_LORA_ALPHA_DEFAULT, 0, true, NONE, "LoRA alpha")
+                        .result(),
+                real(DISTILL_LR, DISTILL_LR_DEFAULT, 0, true, NONE, "AdamW learning rate").result(),
+                integer(DISTILL_BATCH_SIZE, DISTILL_BATCH_SIZE_DEFAULT, 1, "global batch").result(),
+                integer(DISTILL_EPOCHS, DISTILL_EPOCHS_DEFAULT, 1, "epochs").result(),
                 real(
-                        DISTILL_KD_TEMPERATURE,
-                        DISTILL_KD_TEMPERATURE_DEFAULT,
-                        0,
-                        true,
-                        NONE,
-                        "KD temperature T"),
-                real(DISTILL_LAMBDA_KD, DISTILL_LAMBDA_KD_DEFAULT, 0, false, NONE, "KD weight"),
-                real(DISTILL_LAMBDA_CE, DISTILL_LAMBDA_CE_DEFAULT, 0, false, NONE, "CE weight"),
+                                DISTILL_KD_TEMPERATURE,
+                                DISTILL_KD_TEMPERATURE_DEFAULT,
+                                0,
+                                true,
+                                NONE,
+                                "KD temperature T")
+                        .result(),
+                real(DISTILL_LAMBDA_KD, DISTILL_LAMBDA_KD_DEFAULT, 0, false, NONE, "KD weight")
+                        .result(),
+                real(DISTILL_LAMBDA_CE, DISTILL_LAMBDA_CE_DEFAULT, 0, false, NONE, "CE weight")
+                        .result(),
                 integer(
-                        DISTILL_CHECKPOINT_EVERY,
-                        DISTILL_CHECKPOINT_EVERY_DEFAULT,
-                        1,
-                        "steps between checkpoints"),
+                                DISTILL_CHECKPOINT_EVERY,
+                                DISTILL_CHECKPOINT_EVERY_DEFAULT,
+                                1,
+                                "steps between checkpoints")
+                        .operational(),
                 string(
-                        DISTILL_LORA_TARGET_MODULES,
-                        DISTILL_LORA_TARGET_MODULES_DEFAULT,
-                        "comma-separated LoRA target modules"),
+                                DISTILL_LORA_TARGET_MODULES,
+                                DISTILL_LORA_TARGET_MODULES_DEFAULT,
+                                "comma-separated LoRA target modules")
+                        .result(),
                 real(
-                        DISTILL_WEIGHT_DECAY,
-                        DISTILL_WEIGHT_DECAY_DEFAULT,
-                        0,
-                        false,
-                        NONE,
-                        "AdamW decoupled weight decay"),
+                                DISTILL_WEIGHT_DECAY,
+                                DISTILL_WEIGHT_DECAY_DEFAULT,
+                                0,
+                                false,
+                                NONE,
+                                "AdamW decoupled weight decay")
+                        .result(),
                 real(
-                        DISTILL_MAX_GRAD_NORM,
-                        DISTILL_MAX_GRAD_NORM_DEFAULT,
-                        0,
-                        true,
-                        NONE,
-                        "clip the global gradient norm to this"),
+                                DISTILL_MAX_GRAD_NORM,
+                                DISTILL_MAX_GRAD_NORM_DEFAULT,
+                                0,
+                                true,
+                                NONE,
+                                "clip the global gradient norm to this")
+                        .result(),
                 integer(
-                        DISTILL_WARMUP_STEPS,
-                        DISTILL_WARMUP_STEPS_DEFAULT,
-                        0,
-                        "linear learning-rate warmup steps"),
+                                DISTILL_WARMUP_STEPS,
+                                DISTILL_WARMUP_STEPS_DEFAULT,
+                                0,
+                                "linear learning-rate warmup steps")
+                        .result(),
                 choice(
-                        DISTILL_SCHEDULE,
-                        DISTILL_SCHEDULE_DEFAULT,
-                        List.of("constant", "linear", "cosine"),
-                        "learning-rate decay after warmup"),
+                                DISTILL_SCHEDULE,
+                                DISTILL_SCHEDULE_DEFAULT,
+                                List.of("constant", "linear", "cosine"),
+                                "learning-rate decay after warmup")
+                        .result(),
                 integer(
-                        DISTILL_WORKERS,
-                        DISTILL_WORKERS_DEFAULT,
-                        0,
-                        "gradient shards per step; 0 = number of executors"),
+                                DISTILL_WORKERS,
+                                DISTILL_WORKERS_DEFAULT,
+                                0,
+                                "gradient shards per step; 0 = number of executors")
+                        .operational(),
                 integer(
-                        DISTILL_KEEP_CHECKPOINTS,
-                        DISTILL_KEEP_CHECKPOINTS_DEFAULT,
-                        0,
-                        "newest checkpoints kept; 0 = all"),
+                                DISTILL_KEEP_CHECKPOINTS,
+                                DISTILL_KEEP_CHECKPOINTS_DEFAULT,
+                                0,
+                                "newest checkpoints kept; 0 = all")
+                        .operational(),
                 integer(
-                        DISTILL_SYNC_EVERY,
-                        DISTILL_SYNC_EVERY_DEFAULT,
-                        1,
-                        "local steps between adapter averages; 1 = exact synchronous"),
+                                DISTILL_SYNC_EVERY,
+                                DISTILL_SYNC_EVERY_DEFAULT,
+                                1,
+                                "local steps between adapter averages; 1 = exact synchronous")
+                        .result(),
                 integer(
-                        DISTILL_LOG_EVERY,
-                        DISTILL_LOG_EVERY_DEFAULT,
-                        1,
-                        "steps between progress lines"),
-                string(EVAL_PROBLEMS, EVAL_PROBLEMS_DEFAULT, "held-out problems (Hadoop path)"),
-                integer(EVAL_LIMIT, EVAL_LIMIT_DEFAULT, 0, "evaluate the first N rows; 0 = all"),
-                integer(EVAL_SAMPLES, EVAL_SAMPLES_DEFAULT, 1, "samples n per problem and model"),
+                                DISTILL_LOG_EVERY,
+                                DISTILL_LOG_EVERY_DEFAULT,
+                                1,
+                                "steps between progress lines")
+                        .operational(),
+                string(EVAL_PROBLEMS, EVAL_PROBLEMS_DEFAULT, "held-out problems (Hadoop path)")
+                        .result(),
+                integer(EVAL_LIMIT, EVAL_LIMIT_DEFAULT, 0, "evaluate the first N rows; 0 = all")
+                        .result(),
+                integer(EVAL_SAMPLES, EVAL_SAMPLES_DEFAULT, 1, "samples n per problem and model")
+                        .result(),
                 real(
-                        EVAL_TEMPERATURE,
-                        EVAL_TEMPERATURE_DEFAULT,
-                        0,
-                        false,
-                        NONE,
-                        "evaluation temperature; 0 = greedy"),
-                integer(EVAL_TOP_K, EVAL_TOP_K_DEFAULT, 0, "top-k; 0 = no limit"),
-                real(EVAL_TOP_P, EVAL_TOP_P_DEFAULT, 0, true, 1, "nucleus mass"),
-                integer(EVAL_MAX_NEW_TOKENS, EVAL_MAX_NEW_TOKENS_DEFAULT, 1, "token budget"),
-                integer(EVAL_BATCH_SIZE, EVAL_BATCH_SIZE_DEFAULT, 1, "sequences per batch"),
+                                EVAL_TEMPERATURE,
+                                EVAL_TEMPERATURE_DEFAULT,
+                                0,
+                                false,
+                                NONE,
+                                "evaluation temperature; 0 = greedy")
+                        .result(),
+                integer(EVAL_TOP_K, EVAL_TOP_K_DEFAULT, 0, "top-k; 0 = no limit").result(),
+                real(EVAL_TOP_P, EVAL_TOP_P_DEFAULT, 0, true, 1, "nucleus mass").result(),
+                integer(EVAL_MAX_NEW_TOKENS, EVAL_MAX_NEW_TOKENS_DEFAULT, 1, "token budget")
+                        .result(),
+                integer(EVAL_BATCH_SIZE, EVAL_BATCH_SIZE_DEFAULT, 1, "sequences per batch")
+                        .operational(),
                 string(
-                        EVAL_ADAPTER,
-                        EVAL_ADAPTER_DEFAULT,
-                        "student PEFT adapter dir; auto = <out>/<run-id>/adapter if present;"
-                                + " none = base only"),
-                string(EVAL_TAG, EVAL_TAG_DEFAULT, "label of the held-out set (eval-<tag>)"));
+                                EVAL_ADAPTER,
+                                EVAL_ADAPTER_DEFAULT,
+                                "student PEFT adapter dir; auto = <out>/<run-id>/adapter if present;"
+                                        + " none = base only")
+                        .result(),
+                string(EVAL_TAG, EVAL_TAG_DEFAULT, "label of the held-out set (eval-<tag>)")
+                        .operational());
     }
 
     private static Map<String, ConfigKey> index(List<ConfigKey> keys) {
@@ -312,6 +353,13 @@ public final class SsbProperties {
                 throw new IllegalStateException("Duplicate configuration key: " + key.name());
             }
             key.canonicalize(key.defaultValue()); // a default must satisfy its own range
+            if (key.effect() == ConfigKey.Effect.UNDECLARED) {
+                throw new IllegalStateException(
+                        "Invalid configuration key "
+                                + key.name()
+                                + ": declare whether it changes results (.result()) or only how"
+                                + " they are computed (.operational())");
+            }
         }
         return Collections.unmodifiableMap(map);
     }

@@ -2,12 +2,11 @@ package dev.ssb.curate;
 
 import dev.ssb.curate.AttemptSelection.Attempt;
 import dev.ssb.curate.AttemptSelection.Fate;
-import dev.ssb.spark.ExecutorModels;
 import dev.ssb.spark.ExecutorVerifier;
-import dev.ssb.spark.GpuAssignment;
 import dev.ssb.spark.Seeds;
+import dev.ssb.stage.ModelPartition;
+import dev.ssb.stage.Replies;
 import dev.ssb.worker.api.AnswerVerifier;
-import dev.ssb.worker.api.Device;
 import dev.ssb.worker.api.FinishReason;
 import dev.ssb.worker.api.Generation;
 import dev.ssb.worker.api.GenerationRequest;
@@ -15,23 +14,19 @@ import dev.ssb.worker.api.LanguageModel;
 import dev.ssb.worker.api.Verdict;
 import dev.ssb.worker.api.Verification;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * One task's curation: problems (with their rollouts collected) are taken in chunks holding up to
- * {@code teacher.batch_size} selected problems, whose hinted teacher replies are decoded together;
- * problems without a correct/wrong pair get their row at once. The model is loaded only when a
- * chunk has a selected problem. Rows depend only on the problem, its rollouts and the seed.
+ * One task's curation: problems (with their rollouts collected) are selected one by one and taken
+ * in chunks holding up to {@code teacher.batch_size} selected problems, whose hinted teacher
+ * replies are decoded together; problems without a correct/wrong pair need no model. Rows depend
+ * only on the problem, its rollouts and the seed.
  */
-final class CuratePartition implements MapPartitionsFunction<Row, Row> {
+final class CuratePartition implements ModelPartition.Work<CuratePartition.Item> {
 
     /** The random streams of {@link Seeds} used here. */
     static final String SELECT_STREAM = "curate";
@@ -45,7 +40,7 @@ final class CuratePartition implements MapPartitionsFunction<Row, Row> {
     }
 
     /** A problem in flight: its input row, selection and (when selected) the teacher's turn. */
-    private static final class Item {
+    static final class Item {
         final Row problem;
         final AttemptSelection.Result selection;
         final String modelId;
@@ -60,35 +55,24 @@ final class CuratePartition implements MapPartitionsFunction<Row, Row> {
         }
     }
 
+    /** The runner of curation over a partition. */
+    ModelPartition<Item> partition() {
+        return new ModelPartition<>(settings.model(), settings.batchSize(), this);
+    }
+
     @Override
-    public Iterator<Row> call(Iterator<Row> problems) {
-        Device device = GpuAssignment.forCurrentTask(settings.useGpu(), settings.dtype());
-        return new Iterator<>() {
-            private Iterator<Row> current = Collections.emptyIterator();
+    public Item prepare(Row problem) {
+        return select(problem);
+    }
 
-            @Override
-            public boolean hasNext() {
-                while (!current.hasNext() && problems.hasNext()) {
-                    List<Item> chunk = new ArrayList<>();
-                    int selected = 0;
-                    while (selected < settings.batchSize() && problems.hasNext()) {
-                        Item item = select(problems.next());
-                        chunk.add(item);
-                        selected += item.selection.fate() == Fate.SELECTED ? 1 : 0;
-                    }
-                    current = (selected == 0 ? rows(chunk) : teach(chunk, device)).iterator();
-                }
-                return current.hasNext();
-            }
+    @Override
+    public int sequences(Item item) {
+        return item.selection.fate() == Fate.SELECTED ? 1 : 0;
+    }
 
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return current.next();
-            }
-        };
+    @Override
+    public List<Row> runWithoutModel(List<Item> chunk, String executorId) {
+        return rows(chunk);
     }
 
     private Item select(Row problem) {
@@ -111,7 +95,8 @@ final class CuratePartition implements MapPartitionsFunction<Row, Row> {
         }
         AnswerVerifier verifier = ExecutorVerifier.get();
         SplittableRandom random =
-                new SplittableRandom(Seeds.seed(settings.runSeed(), SELECT_STREAM, problemId, 0));
+                new SplittableRandom(
+                        Seeds.seed(settings.model().runSeed(), SELECT_STREAM, problemId, 0));
         AttemptSelection.Result selection =
                 AttemptSelection.select(
                         attempts,
@@ -120,13 +105,10 @@ final class CuratePartition implements MapPartitionsFunction<Row, Row> {
         return new Item(problem, selection, modelId);
     }
 
-    private List<Row> teach(List<Item> chunk, Device device) {
-        return ExecutorModels.withModel(
-                settings.checkpoint(), device, model -> teach(model, chunk));
-    }
-
-    private List<Row> teach(LanguageModel model, List<Item> chunk) {
+    @Override
+    public List<Row> run(LanguageModel model, List<Item> chunk, String executorId) {
         List<GenerationRequest> requests = new ArrayList<>();
+        List<String> golds = new ArrayList<>();
         List<Item> asked = new ArrayList<>();
         for (Item item : chunk) {
             if (item.selection.fate() != Fate.SELECTED) {
@@ -141,34 +123,26 @@ final class CuratePartition implements MapPartitionsFunction<Row, Row> {
                             item.selection.wrong().completion());
             item.promptIds =
                     model.encodeChat(
-                            TeacherPrompt.messages(settings.systemPrompt(), item.teacherPrompt),
+                            TeacherPrompt.messages(
+                                    settings.model().systemPrompt(), item.teacherPrompt),
                             true);
-            item.seed = Seeds.seed(settings.runSeed(), TEACHER_STREAM, problemId, 0);
+            item.seed = Seeds.seed(settings.model().runSeed(), TEACHER_STREAM, problemId, 0);
             requests.add(new GenerationRequest(item.promptIds, item.seed));
+            golds.add(item.problem.getAs("gold_answer"));
             asked.add(item);
         }
-        List<Generation> replies = model.generate(requests, settings.sampling());
-        if (replies.size() != requests.size()) {
-            throw new IllegalStateException(
-                    String.format(
-                            "Model %s returned %s generations for %s requests",
-                            model.modelId(), replies.size(), requests.size()));
-        }
+        Replies replies = Replies.generate(model, requests, golds, settings.decoding());
         List<Row> rows = new ArrayList<>(chunk.size());
-        AnswerVerifier verifier = ExecutorVerifier.get();
         for (Item item : chunk) {
             int at = asked.indexOf(item);
-            if (at < 0) {
-                rows.add(row(item, null, null, item.modelId));
-                continue;
-            }
-            Generation g = replies.get(at);
-            Verification v =
-                    verifier.verify(
-                            g.text(),
-                            g.finishReason() == FinishReason.LENGTH,
-                            item.problem.getAs("gold_answer"));
-            rows.add(row(item, g, v, model.modelId()));
+            rows.add(
+                    at < 0
+                            ? row(item, null, null, item.modelId)
+                            : row(
+                                    item,
+                                    replies.generations().get(at),
+                                    replies.verdicts().get(at),
+                                    model.modelId()));
         }
         return rows;
     }
@@ -220,7 +194,7 @@ final class CuratePartition implements MapPartitionsFunction<Row, Row> {
                 reason == null,
                 reason,
                 modelId,
-                settings.runId(),
-                settings.configHash());
+                settings.model().runId(),
+                settings.model().configHash());
     }
 }

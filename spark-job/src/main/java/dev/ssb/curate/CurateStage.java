@@ -4,22 +4,18 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.struct;
 
-import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.ingest.IngestStage;
 import dev.ssb.rollout.RolloutStage;
-import dev.ssb.spark.Partitions;
-import dev.ssb.table.RunLayout;
+import dev.ssb.stage.StageRun;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -121,70 +117,35 @@ public final class CurateStage {
         return problems.select("problem_id", "question", "gold_answer")
                 .join(attempts, new String[] {"problem_id"}, "left")
                 .mapPartitions(
-                        new CuratePartition(settings), Encoders.row(TEACHER_CONTEXTS_SCHEMA));
+                        new CuratePartition(settings).partition(),
+                        Encoders.row(TEACHER_CONTEXTS_SCHEMA));
     }
 
-    /** Runs curate on the run's problems and rollouts unless complete (see {@link StageOutput}). */
-    public static StageOutput.Outcome run(SparkSession spark, SsbConfig config, boolean force) {
-        RunLayout layout = new RunLayout(config.out(), config.runId());
-        var hadoop = spark.sparkContext().hadoopConfiguration();
-        for (String table : List.of(IngestStage.PROBLEMS, RolloutStage.ROLLOUTS)) {
-            if (!layout.isComplete(table, hadoop)) {
-                throw new IllegalStateException(
-                        String.format(
-                                "Cannot run curate: table %s of run %s is not complete (run ssb %s"
-                                        + " first)",
-                                table,
-                                config.runId(),
-                                table.equals(IngestStage.PROBLEMS) ? "ingest" : "rollout"));
-            }
+    /** The stage's body (declared in {@code dev.ssb.pipeline.Stages}). */
+    public static StageOutput.Result write(StageRun run, StageOutput out) {
+        Dataset<Row> contexts =
+                transform(
+                        run.readByProblem(IngestStage.PROBLEMS),
+                        run.read(RolloutStage.ROLLOUTS),
+                        CurateSettings.from(run.config()));
+        long rows = out.writeTable(TEACHER_CONTEXTS, contexts);
+        Dataset<Row> written = run.read(TEACHER_CONTEXTS);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("problems", rows);
+        counts.put("accepted", written.filter(col("accepted")).count());
+        List<Row> reasons =
+                written.filter(col("reject_reason").isNotNull())
+                        .groupBy("reject_reason")
+                        .count()
+                        .collectAsList();
+        for (String reason : REJECT_REASONS) {
+            counts.put(
+                    reason,
+                    reasons.stream()
+                            .filter(r -> r.getString(0).equals(reason))
+                            .mapToLong(r -> r.getLong(1))
+                            .sum());
         }
-        CurateSettings settings = CurateSettings.from(config);
-        StageOutput output = new StageOutput(spark, layout, NAME, List.of(TEACHER_CONTEXTS));
-        return output.run(
-                config,
-                config.hash(CONFIG_PREFIXES),
-                force,
-                out -> {
-                    String problemsPath = layout.tablePath(IngestStage.PROBLEMS).toString();
-                    String rolloutsPath = layout.tablePath(RolloutStage.ROLLOUTS).toString();
-                    Dataset<Row> problems = spark.read().parquet(problemsPath);
-                    problems =
-                            Partitions.byProblem(
-                                    problems, config.intValue(SsbProperties.DATA_PARTITIONS));
-                    Dataset<Row> contexts =
-                            transform(problems, spark.read().parquet(rolloutsPath), settings);
-                    long rows = out.writeTable(TEACHER_CONTEXTS, contexts);
-                    Dataset<Row> written =
-                            spark.read().parquet(layout.tablePath(TEACHER_CONTEXTS).toString());
-                    Map<String, Long> counts = new LinkedHashMap<>();
-                    counts.put("problems", rows);
-                    counts.put("accepted", written.filter(col("accepted")).count());
-                    List<Row> reasons =
-                            written.filter(col("reject_reason").isNotNull())
-                                    .groupBy("reject_reason")
-                                    .count()
-                                    .collectAsList();
-                    for (String reason : REJECT_REASONS) {
-                        counts.put(
-                                reason,
-                                reasons.stream()
-                                        .filter(r -> r.getString(0).equals(reason))
-                                        .mapToLong(r -> r.getLong(1))
-                                        .sum());
-                    }
-                    String modelIds =
-                            written
-                                    .filter(col("model_id").isNotNull())
-                                    .select("model_id")
-                                    .distinct()
-                                    .collectAsList()
-                                    .stream()
-                                    .map(r -> r.getString(0))
-                                    .sorted()
-                                    .collect(Collectors.joining(","));
-                    return new StageOutput.Result(
-                            List.of(problemsPath, rolloutsPath), modelIds, counts);
-                });
+        return new StageOutput.Result(run.inputPaths(), StageRun.modelIds(written), counts);
     }
 }

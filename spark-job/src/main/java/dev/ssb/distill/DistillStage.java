@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -43,16 +42,6 @@ public final class DistillStage {
     public static final String WORK_DIR = "distill";
     public static final String PLOT = "training.png";
 
-    /** Keys that change how a run is carried out, not what it computes: out of the stage hash. */
-    static final Set<String> OPERATIONAL_KEYS =
-            Set.of(
-                    SsbProperties.OUT,
-                    SsbProperties.RUN_ID,
-                    SsbProperties.DISTILL_WORKERS,
-                    SsbProperties.DISTILL_LOG_EVERY,
-                    SsbProperties.DISTILL_CHECKPOINT_EVERY,
-                    SsbProperties.DISTILL_KEEP_CHECKPOINTS);
-
     /**
      * The columns distill reads from {@code teacher_logits} (a subset of {@link
      * TeacherLogitsStage#TEACHER_LOGITS_SCHEMA}).
@@ -71,9 +60,9 @@ public final class DistillStage {
     private DistillStage() {}
 
     /**
-     * The keys the adapter depends on: those of the teacher logits and {@code distill.*}, except
-     * the operational ones (shard count, logging, checkpoint cadence), which may change between
-     * attempts of one run.
+     * The keys the adapter depends on: the result keys of the teacher logits and {@code distill.*}
+     * (operational ones such as the shard count, logging and checkpoint cadence may change between
+     * attempts of one run; see {@link dev.ssb.config.ConfigKey.Effect}).
      */
     public static List<String> stageKeys() {
         return SsbProperties.all().keySet().stream()
@@ -82,7 +71,7 @@ public final class DistillStage {
                                 k.startsWith("distill.")
                                         || TeacherLogitsStage.CONFIG_PREFIXES.stream()
                                                 .anyMatch(k::startsWith))
-                .filter(k -> !OPERATIONAL_KEYS.contains(k))
+                .filter(k -> SsbProperties.all().get(k).changesResults())
                 .toList();
     }
 

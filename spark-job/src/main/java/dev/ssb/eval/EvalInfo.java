@@ -2,6 +2,7 @@ package dev.ssb.eval;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ssb.stage.SampleSettings;
 import java.util.Optional;
 
 /**
@@ -22,7 +23,7 @@ public record EvalInfo(
         Optional<String> adapterPath,
         Optional<String> adapterHash,
         String problems,
-        EvalSettings settings) {
+        SampleSettings settings) {
     public EvalInfo {
         requireNonNull(runId, "runId is null");
         requireNonNull(configHash, "configHash is null");

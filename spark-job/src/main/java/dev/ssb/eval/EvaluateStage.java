@@ -4,6 +4,7 @@ import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.ingest.IngestStage;
 import dev.ssb.spark.Partitions;
+import dev.ssb.stage.SampleSettings;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
@@ -95,12 +96,12 @@ public final class EvaluateStage {
      * every problem of {@code problems} (at least {@link #INPUT_SCHEMA}).
      */
     static Dataset<Row> transform(
-            Dataset<Row> problems, EvalSettings settings, Optional<StudentAdapter> student) {
+            Dataset<Row> problems, SampleSettings settings, Optional<StudentAdapter> student) {
         Schemas.require(NAME, problems, INPUT_SCHEMA);
         Dataset<Row> input = problems.select("problem_id", "question", "gold_answer");
         Dataset<Row> rows =
                 input.mapPartitions(
-                        new EvalPartition(settings, ModelTag.BASE, null),
+                        new EvalPartition(settings, ModelTag.BASE, null).partition(),
                         Encoders.row(SAMPLES_SCHEMA));
         if (student.isPresent()) {
             var broadcast =
@@ -109,7 +110,8 @@ public final class EvaluateStage {
             rows =
                     rows.union(
                             input.mapPartitions(
-                                    new EvalPartition(settings, ModelTag.STUDENT, broadcast),
+                                    new EvalPartition(settings, ModelTag.STUDENT, broadcast)
+                                            .partition(),
                                     Encoders.row(SAMPLES_SCHEMA)));
         }
         return rows;
@@ -139,13 +141,12 @@ public final class EvaluateStage {
                                     + " --problems FILE or set eval.problems)",
                             tables.problems(), config.runId()));
         }
-        EvalSettings settings = EvalSettings.from(config);
+        SampleSettings settings = SampleSettings.evaluation(config);
         String stageHash =
                 config.hash(CONFIG_PREFIXES)
                         + student.map(a -> "+adapter:" + a.sha256()).orElse("");
-        Path dir = layout.tablePath(tables.dir());
-        Path json = new Path(dir, SUMMARY_JSON);
-        Path markdown = new Path(dir, SUMMARY_MD);
+        Path json = summaryJson(config);
+        Path markdown = summaryMarkdown(config);
         StageOutput output = new StageOutput(spark, layout, NAME, List.of(tables.samples()));
         StageOutput.Outcome outcome =
                 output.run(
@@ -165,7 +166,7 @@ public final class EvaluateStage {
             SsbConfig config,
             RunLayout layout,
             EvalTables tables,
-            EvalSettings settings,
+            SampleSettings settings,
             Optional<StudentAdapter> student,
             StageOutput out,
             Path json,
@@ -200,6 +201,21 @@ public final class EvaluateStage {
         write(hadoop, json, SummaryFormat.json(summary));
         write(hadoop, markdown, SummaryFormat.markdown(summary).getBytes(StandardCharsets.UTF_8));
         return new StageOutput.Result(List.of(problemsPath), modelIds, counts(summary, rows));
+    }
+
+    /** Where the summary.json of the evaluation configured by {@code config} is. */
+    public static Path summaryJson(SsbConfig config) {
+        return summaryFile(config, SUMMARY_JSON);
+    }
+
+    /** Where the summary.md of the evaluation configured by {@code config} is. */
+    public static Path summaryMarkdown(SsbConfig config) {
+        return summaryFile(config, SUMMARY_MD);
+    }
+
+    private static Path summaryFile(SsbConfig config, String name) {
+        EvalTables tables = EvalTables.of(config.string(SsbProperties.EVAL_TAG));
+        return new Path(new RunLayout(config.out(), config.runId()).tablePath(tables.dir()), name);
     }
 
     /** The configuration ingest runs with for the held-out file: its own format, split, limit. */

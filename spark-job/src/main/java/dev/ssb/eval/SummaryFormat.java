@@ -3,6 +3,7 @@ package dev.ssb.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ssb.stage.SampleSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
@@ -18,7 +19,7 @@ final class SummaryFormat {
 
     static byte[] json(EvalSummary summary) {
         EvalInfo info = summary.info();
-        EvalSettings s = info.settings();
+        SampleSettings s = info.settings();
         ObjectNode root = JSON.createObjectNode();
         root.put("run_id", info.runId());
         root.put("config_hash", info.configHash());
@@ -28,12 +29,12 @@ final class SummaryFormat {
         root.put("problems_table", info.problems());
         ObjectNode sampling = root.putObject("sampling");
         sampling.put("samples_per_problem", s.samples());
-        sampling.put("temperature", s.temperature());
-        sampling.put("top_k", s.topK());
-        sampling.put("top_p", s.topP());
-        sampling.put("max_new_tokens", s.maxNewTokens());
-        sampling.put("seed", s.runSeed());
-        sampling.put("system_prompt", s.systemPrompt());
+        sampling.put("temperature", s.decoding().temperature());
+        sampling.put("top_k", s.decoding().topK());
+        sampling.put("top_p", s.decoding().topP());
+        sampling.put("max_new_tokens", s.decoding().maxNewTokens());
+        sampling.put("seed", s.model().runSeed());
+        sampling.put("system_prompt", s.model().systemPrompt());
         ObjectNode models = root.putObject("models");
         for (Map.Entry<ModelTag, EvalSummary.ModelSummary> e : summary.models().entrySet()) {
             EvalSummary.ModelSummary m = e.getValue();
@@ -74,7 +75,7 @@ final class SummaryFormat {
     /** The comparison table with a heading and the settings, as written to summary.md. */
     static String markdown(EvalSummary summary) {
         EvalInfo info = summary.info();
-        EvalSettings s = info.settings();
+        SampleSettings s = info.settings();
         int n = s.samples();
         StringBuilder md = new StringBuilder();
         md.append("# Evaluation of run ").append(info.runId()).append("\n\n");
@@ -98,11 +99,13 @@ final class SummaryFormat {
                         info.modelId(),
                         student,
                         n,
-                        s.temperature() == 0 ? "greedy" : "temperature " + s.temperature(),
-                        s.topK(),
-                        s.topP(),
-                        s.maxNewTokens(),
-                        s.runSeed()));
+                        s.decoding().temperature() == 0
+                                ? "greedy"
+                                : "temperature " + s.decoding().temperature(),
+                        s.decoding().topK(),
+                        s.decoding().topP(),
+                        s.decoding().maxNewTokens(),
+                        s.model().runSeed()));
         md.append(table(summary));
         md.append('\n')
                 .append("95% intervals: pass@1 ")

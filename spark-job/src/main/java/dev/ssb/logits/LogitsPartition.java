@@ -1,18 +1,11 @@
 package dev.ssb.logits;
 
-import dev.ssb.spark.ExecutorModels;
-import dev.ssb.spark.GpuAssignment;
-import dev.ssb.worker.api.ChatMessage;
-import dev.ssb.worker.api.Device;
+import dev.ssb.stage.ModelPartition;
 import dev.ssb.worker.api.LanguageModel;
 import dev.ssb.worker.api.TeacherLogits;
 import dev.ssb.worker.api.TeacherLogitsRequest;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -21,7 +14,7 @@ import org.apache.spark.sql.RowFactory;
  * the exact ids the teacher was prompted with and sampled (nothing is re-tokenized), plus the
  * student prompt: the chat template over [system, user: question] with the generation prompt.
  */
-final class LogitsPartition implements MapPartitionsFunction<Row, Row> {
+final class LogitsPartition implements ModelPartition.Work<Row> {
 
     private final LogitsSettings settings;
 
@@ -29,37 +22,24 @@ final class LogitsPartition implements MapPartitionsFunction<Row, Row> {
         this.settings = settings;
     }
 
+    /** The runner of the teacher's forward passes over a partition. */
+    ModelPartition<Row> partition() {
+        return new ModelPartition<>(settings.model(), settings.batchSize(), this);
+    }
+
     @Override
-    public Iterator<Row> call(Iterator<Row> contexts) {
-        Device device = GpuAssignment.forCurrentTask(settings.useGpu(), settings.dtype());
-        return new Iterator<>() {
-            private Iterator<Row> current = Collections.emptyIterator();
+    public Row prepare(Row context) {
+        return context;
+    }
 
-            @Override
-            public boolean hasNext() {
-                while (!current.hasNext() && contexts.hasNext()) {
-                    List<Row> batch = new ArrayList<>();
-                    while (batch.size() < settings.batchSize() && contexts.hasNext()) {
-                        batch.add(contexts.next());
-                    }
-                    current =
-                            ExecutorModels.withModel(
-                                            settings.checkpoint(),
-                                            device,
-                                            model -> score(model, batch))
-                                    .iterator();
-                }
-                return current.hasNext();
-            }
+    @Override
+    public int sequences(Row context) {
+        return 1;
+    }
 
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return current.next();
-            }
-        };
+    @Override
+    public List<Row> run(LanguageModel model, List<Row> batch, String executorId) {
+        return score(model, batch);
     }
 
     private List<Row> score(LanguageModel model, List<Row> batch) {
@@ -99,7 +79,9 @@ final class LogitsPartition implements MapPartitionsFunction<Row, Row> {
             rows.add(
                     RowFactory.create(
                             context.<String>getAs("problem_id"),
-                            model.encodeChat(studentMessages(context.getAs("question")), true),
+                            model.encodeChat(
+                                    settings.model().studentMessages(context.getAs("question")),
+                                    true),
                             request.promptIds(),
                             request.replyIds(),
                             request.replyIds().length,
@@ -109,17 +91,10 @@ final class LogitsPartition implements MapPartitionsFunction<Row, Row> {
                             t.k(),
                             t.temperature(),
                             model.modelId(),
-                            settings.runId(),
-                            settings.configHash()));
+                            settings.model().runId(),
+                            settings.model().configHash()));
         }
         return rows;
-    }
-
-    /** The student's prompt: the question alone, as in rollouts and evaluation. */
-    private List<ChatMessage> studentMessages(String question) {
-        return settings.systemPrompt().isEmpty()
-                ? List.of(ChatMessage.user(question))
-                : List.of(ChatMessage.system(settings.systemPrompt()), ChatMessage.user(question));
     }
 
     private static int[] ids(Row row, String column) {

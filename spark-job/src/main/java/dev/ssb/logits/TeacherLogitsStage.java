@@ -2,21 +2,17 @@ package dev.ssb.logits;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.curate.CurateStage;
-import dev.ssb.spark.Partitions;
-import dev.ssb.table.RunLayout;
+import dev.ssb.stage.StageRun;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -84,46 +80,23 @@ public final class TeacherLogitsStage {
         Schemas.require(NAME, contexts, INPUT_SCHEMA);
         return contexts.filter(col("accepted"))
                 .select("problem_id", "question", "teacher_prompt_ids", "teacher_token_ids")
-                .mapPartitions(new LogitsPartition(settings), Encoders.row(TEACHER_LOGITS_SCHEMA));
+                .mapPartitions(
+                        new LogitsPartition(settings).partition(),
+                        Encoders.row(TEACHER_LOGITS_SCHEMA));
     }
 
-    /** Runs teacher-logits on the run's teacher contexts unless complete. */
-    public static StageOutput.Outcome run(SparkSession spark, SsbConfig config, boolean force) {
-        RunLayout layout = new RunLayout(config.out(), config.runId());
-        if (!layout.isComplete(
-                CurateStage.TEACHER_CONTEXTS, spark.sparkContext().hadoopConfiguration())) {
-            throw new IllegalStateException(
-                    "Cannot run teacher-logits: table teacher_contexts of run "
-                            + config.runId()
-                            + " is not complete (run ssb curate first)");
-        }
-        LogitsSettings settings = LogitsSettings.from(config);
-        StageOutput output = new StageOutput(spark, layout, NAME, List.of(TEACHER_LOGITS));
-        return output.run(
-                config,
-                config.hash(CONFIG_PREFIXES),
-                force,
-                out -> {
-                    String contextsPath = layout.tablePath(CurateStage.TEACHER_CONTEXTS).toString();
-                    Dataset<Row> contexts = spark.read().parquet(contextsPath);
-                    contexts =
-                            Partitions.byProblem(
-                                    contexts, config.intValue(SsbProperties.DATA_PARTITIONS));
-                    long rows = out.writeTable(TEACHER_LOGITS, transform(contexts, settings));
-                    Dataset<Row> written =
-                            spark.read().parquet(layout.tablePath(TEACHER_LOGITS).toString());
-                    Row sums = written.agg(org.apache.spark.sql.functions.sum("reply_len")).first();
-                    Map<String, Long> counts = new LinkedHashMap<>();
-                    counts.put("accepted_contexts", contexts.filter(col("accepted")).count());
-                    counts.put(TEACHER_LOGITS, rows);
-                    counts.put("reply_tokens", sums.isNullAt(0) ? 0L : sums.getLong(0));
-                    counts.put("k", (long) settings.topK());
-                    String modelIds =
-                            written.select("model_id").distinct().collectAsList().stream()
-                                    .map(r -> r.getString(0))
-                                    .sorted()
-                                    .collect(Collectors.joining(","));
-                    return new StageOutput.Result(List.of(contextsPath), modelIds, counts);
-                });
+    /** The stage's body (declared in {@code dev.ssb.pipeline.Stages}). */
+    public static StageOutput.Result write(StageRun run, StageOutput out) {
+        LogitsSettings settings = LogitsSettings.from(run.config());
+        Dataset<Row> contexts = run.readByProblem(CurateStage.TEACHER_CONTEXTS);
+        long rows = out.writeTable(TEACHER_LOGITS, transform(contexts, settings));
+        Dataset<Row> written = run.read(TEACHER_LOGITS);
+        Row sums = written.agg(org.apache.spark.sql.functions.sum("reply_len")).first();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("accepted_contexts", contexts.filter(col("accepted")).count());
+        counts.put(TEACHER_LOGITS, rows);
+        counts.put("reply_tokens", sums.isNullAt(0) ? 0L : sums.getLong(0));
+        counts.put("k", (long) settings.topK());
+        return new StageOutput.Result(run.inputPaths(), StageRun.modelIds(written), counts);
     }
 }

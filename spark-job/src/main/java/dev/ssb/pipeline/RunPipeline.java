@@ -4,12 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
-import dev.ssb.curate.CurateStage;
-import dev.ssb.distill.DistillStage;
 import dev.ssb.eval.EvaluateStage;
-import dev.ssb.ingest.IngestStage;
-import dev.ssb.logits.TeacherLogitsStage;
-import dev.ssb.rollout.RolloutStage;
+import dev.ssb.stage.Stage;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
 import java.util.ArrayList;
@@ -25,11 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ssb run}: ingest → rollout → curate → teacher-logits → distill → evaluate for one resolved
- * configuration, repeated over rounds. Each stage is a no-op when its tables are already complete,
- * so running again (with {@code resume} passed to distill) continues a killed run without
- * recomputing finished stages. Round r ≥ 2 is stored as run {@code <run-id>-round<r>} and starts
- * from the merged student of round r − 1 ({@code <out>/<run-id of r−1>/student-merged/}).
+ * {@code ssb run}: every declared stage ({@link Stages#ALL}: ingest → rollout → curate →
+ * teacher-logits → distill → evaluate) for one resolved configuration, repeated over rounds. Each
+ * stage is a no-op when its tables are already complete, so running again (with {@code resume}
+ * passed to distill) continues a killed run without recomputing finished stages. Round r ≥ 2 is
+ * stored as run {@code <run-id>-round<r>} and starts from the merged student of round r − 1 ({@code
+ * <out>/<run-id of r−1>/student-merged/}).
  */
 public final class RunPipeline {
 
@@ -38,15 +35,8 @@ public final class RunPipeline {
     /** The folder, inside a round's run folder, of its student merged into a full checkpoint. */
     public static final String MERGED = "student-merged";
 
-    /** The stages in the order they run. */
-    public static final List<String> STAGES =
-            List.of(
-                    IngestStage.NAME,
-                    RolloutStage.NAME,
-                    CurateStage.NAME,
-                    TeacherLogitsStage.NAME,
-                    DistillStage.NAME,
-                    EvaluateStage.NAME);
+    /** The stages' names in the order they run (see {@link Stages#ALL}). */
+    public static final List<String> STAGES = Stages.ALL.stream().map(Stage::name).toList();
 
     /**
      * What one stage of one round did.
@@ -153,59 +143,29 @@ public final class RunPipeline {
                     stages.add(s);
                     listener.accept(s);
                 };
-        report.accept(
-                report(round, config, IngestStage.NAME, IngestStage.run(spark, config, force)));
-        report.accept(
-                report(round, config, RolloutStage.NAME, RolloutStage.run(spark, config, force)));
-        report.accept(
-                report(round, config, CurateStage.NAME, CurateStage.run(spark, config, force)));
-        StageReport logits =
-                report(
-                        round,
-                        config,
-                        TeacherLogitsStage.NAME,
-                        TeacherLogitsStage.run(spark, config, force));
-        report.accept(logits);
-        if (logits.counts().getOrDefault(TeacherLogitsStage.TEACHER_LOGITS, 0L) == 0) {
-            throw new IllegalStateException(
-                    String.format(
-                            "Cannot distill run %s: curate accepted no problem (%s); use more"
-                                    + " problems or rollout.samples, or a base model that solves"
-                                    + " some but not all of them",
-                            config.runId(), curateCounts(stages)));
-        }
-        report.accept(
-                report(
-                        round,
-                        config,
-                        DistillStage.NAME,
-                        DistillStage.run(spark, config, force, resume)));
-        Optional<Path> summary = Optional.empty();
-        if (config.string(SsbProperties.EVAL_PROBLEMS).isBlank()) {
-            LOG.info("Round {}: no eval.problems set, evaluate skipped", round);
+        boolean evaluated = false;
+        for (Stage stage : Stages.ALL) {
+            Optional<String> unset =
+                    stage.paths().stream().filter(k -> config.string(k).isBlank()).findFirst();
+            if (stage.has(Stage.Trait.OPTIONAL) && unset.isPresent()) {
+                LOG.info("Round {}: no {} set, {} skipped", round, unset.get(), stage.name());
+                report.accept(new StageReport(round, config.runId(), stage.name(), true, Map.of()));
+                continue;
+            }
+            StageOutput.Outcome outcome = Stages.run(stage, spark, config, force, resume);
             report.accept(
-                    new StageReport(round, config.runId(), EvaluateStage.NAME, true, Map.of()));
-        } else {
-            EvaluateStage.Result eval = EvaluateStage.run(spark, config, force);
-            report.accept(report(round, config, EvaluateStage.NAME, eval.stage()));
-            summary = Optional.of(eval.summaryMarkdown());
+                    new StageReport(
+                            round,
+                            config.runId(),
+                            stage.name(),
+                            outcome.skipped(),
+                            outcome.manifest().counts()));
+            evaluated |= stage == Stages.EVALUATE;
         }
+        Optional<Path> summary =
+                evaluated ? Optional.of(EvaluateStage.summaryMarkdown(config)) : Optional.empty();
         Optional<Path> merged =
                 merge ? Optional.of(StudentMerge.run(spark, config, force)) : Optional.empty();
         return new Round(round, config, stages, summary, merged);
-    }
-
-    private static Map<String, Long> curateCounts(List<StageReport> stages) {
-        return stages.stream()
-                .filter(s -> s.stage().equals(CurateStage.NAME))
-                .findFirst()
-                .map(StageReport::counts)
-                .orElse(Map.of());
-    }
-
-    private static StageReport report(
-            int round, SsbConfig config, String stage, StageOutput.Outcome outcome) {
-        return new StageReport(
-                round, config.runId(), stage, outcome.skipped(), outcome.manifest().counts());
     }
 }

@@ -1,20 +1,18 @@
 package dev.ssb.rollout;
 
-import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.ingest.IngestStage;
-import dev.ssb.spark.Partitions;
-import dev.ssb.table.RunLayout;
+import dev.ssb.stage.SampleSettings;
+import dev.ssb.stage.StageRun;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -69,49 +67,28 @@ public final class RolloutStage {
     private RolloutStage() {}
 
     /** The stage as a function: problems (at least {@link #INPUT_SCHEMA}) into rollouts. */
-    public static Dataset<Row> transform(Dataset<Row> problems, RolloutSettings settings) {
+    public static Dataset<Row> transform(Dataset<Row> problems, SampleSettings settings) {
         Schemas.require(NAME, problems, INPUT_SCHEMA);
         return problems.select("problem_id", "question", "gold_answer")
-                .mapPartitions(new RolloutPartition(settings), Encoders.row(ROLLOUTS_SCHEMA));
+                .mapPartitions(
+                        new RolloutPartition(settings).partition(), Encoders.row(ROLLOUTS_SCHEMA));
     }
 
-    /** Runs rollout on the run's problems table unless complete (see {@link StageOutput}). */
-    public static StageOutput.Outcome run(SparkSession spark, SsbConfig config, boolean force) {
-        RunLayout layout = new RunLayout(config.out(), config.runId());
-        var hadoop = spark.sparkContext().hadoopConfiguration();
-        if (!layout.isComplete(IngestStage.PROBLEMS, hadoop)) {
-            throw new IllegalStateException(
-                    "Cannot run rollout: table problems of run "
-                            + config.runId()
-                            + " is not complete (run ssb ingest first)");
+    /** The stage's body (declared in {@code dev.ssb.pipeline.Stages}): problems into rollouts. */
+    public static StageOutput.Result write(StageRun run, StageOutput out) {
+        long rows =
+                out.writeTable(
+                        ROLLOUTS,
+                        transform(
+                                run.readByProblem(IngestStage.PROBLEMS),
+                                SampleSettings.rollout(run.config())));
+        Dataset<Row> written = run.read(ROLLOUTS);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("problems", written.select("problem_id").distinct().count());
+        counts.put(ROLLOUTS, rows);
+        for (Row r : written.groupBy("verdict").count().collectAsList()) {
+            counts.put(r.getString(0).toLowerCase(Locale.ROOT), r.getLong(1));
         }
-        RolloutSettings settings = RolloutSettings.from(config);
-        StageOutput output = new StageOutput(spark, layout, NAME, List.of(ROLLOUTS));
-        return output.run(
-                config,
-                config.hash(CONFIG_PREFIXES),
-                force,
-                out -> {
-                    String problemsPath = layout.tablePath(IngestStage.PROBLEMS).toString();
-                    Dataset<Row> problems = spark.read().parquet(problemsPath);
-                    problems =
-                            Partitions.byProblem(
-                                    problems, config.intValue(SsbProperties.DATA_PARTITIONS));
-                    long rows = out.writeTable(ROLLOUTS, transform(problems, settings));
-                    Dataset<Row> written =
-                            spark.read().parquet(layout.tablePath(ROLLOUTS).toString());
-                    Map<String, Long> counts = new LinkedHashMap<>();
-                    counts.put("problems", written.select("problem_id").distinct().count());
-                    counts.put(ROLLOUTS, rows);
-                    for (Row r : written.groupBy("verdict").count().collectAsList()) {
-                        counts.put(r.getString(0).toLowerCase(java.util.Locale.ROOT), r.getLong(1));
-                    }
-                    String modelIds =
-                            written.select("model_id").distinct().collectAsList().stream()
-                                    .map(r -> r.getString(0))
-                                    .sorted()
-                                    .collect(Collectors.joining(","));
-                    return new StageOutput.Result(List.of(problemsPath), modelIds, counts);
-                });
+        return new StageOutput.Result(run.inputPaths(), StageRun.modelIds(written), counts);
     }
 }

@@ -3,9 +3,11 @@ package dev.ssb.bench;
 import dev.ssb.fixtures.RandomCheckpoints;
 import dev.ssb.logits.LogitsSettings;
 import dev.ssb.logits.TeacherLogitsStage;
-import dev.ssb.rollout.RolloutSettings;
 import dev.ssb.rollout.RolloutStage;
 import dev.ssb.spark.Seeds;
+import dev.ssb.stage.Decoding;
+import dev.ssb.stage.ModelTask;
+import dev.ssb.stage.SampleSettings;
 import dev.ssb.worker.api.ChatMessage;
 import dev.ssb.worker.api.Device;
 import dev.ssb.worker.api.Generation;
@@ -129,21 +131,19 @@ public final class StagesBenchmark {
             String system,
             Path out,
             int reps) {
-        RolloutSettings settings =
-                new RolloutSettings(
-                        checkpoint,
-                        false,
-                        Device.DType.FLOAT32,
+        SampleSettings settings =
+                new SampleSettings(
+                        new ModelTask(
+                                checkpoint,
+                                false,
+                                Device.DType.FLOAT32,
+                                SEED,
+                                system,
+                                "bench",
+                                "bench"),
                         K,
-                        0.8f,
-                        50,
-                        1f,
-                        MAX_NEW,
-                        BATCH,
-                        SEED,
-                        system,
-                        "bench",
-                        "bench");
+                        new Decoding(0.8f, 50, 1f, MAX_NEW),
+                        BATCH);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < toy.size(); i++) {
             rows.add(
@@ -282,15 +282,17 @@ public final class StagesBenchmark {
                 Path dir = out.resolve("logits-" + k + "-" + codec + "-" + vocab);
                 LogitsSettings settings =
                         new LogitsSettings(
-                                checkpoint,
-                                false,
-                                Device.DType.FLOAT32,
+                                new ModelTask(
+                                        checkpoint,
+                                        false,
+                                        Device.DType.FLOAT32,
+                                        0L,
+                                        system,
+                                        "bench",
+                                        "bench"),
                                 k,
                                 2f,
-                                8,
-                                system,
-                                "bench",
-                                "bench");
+                                8);
                 TeacherLogitsStage.transform(input, settings)
                         .write()
                         .mode(SaveMode.Overwrite)

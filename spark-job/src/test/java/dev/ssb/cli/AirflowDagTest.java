@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ssb.pipeline.Stages;
+import dev.ssb.stage.Stage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +71,10 @@ class AirflowDagTest {
     }
 
     @Test
-    void oneClientModeSubmitPerStageInPipelineOrder() {
+    void theDagsTasksAreTheDeclaredStagesInPipelineOrder() {
         List<String> ids = new ArrayList<>();
         List<String> upstream = new ArrayList<>();
+        int i = 0;
         for (JsonNode task : dag.get("tasks")) {
             ids.add(task.get("task_id").asText());
             upstream.add(task.get("upstream").toString());
@@ -81,23 +84,54 @@ class AirflowDagTest {
                     .contains("var.value.get('ssb_jar'")
                     .contains("-cluster.jar");
             List<String> args = args(task);
-            assertThat(args.get(0)).isEqualTo(task.get("task_id").asText().replace('_', '-'));
+            Stage declared = Stages.ALL.get(i++);
+            assertThat(args.get(0)).isEqualTo(declared.name());
+            assertThat(args.contains("--resume"))
+                    .as(declared.name())
+                    .isEqualTo(declared.has(Stage.Trait.RESUMABLE));
             assertThat(String.join(" ", args))
                     .contains("--run-id {{ ds_nodash }}")
                     .doesNotContain("--force");
         }
+        List<String> expectedIds = new ArrayList<>();
+        List<String> expectedUpstream = new ArrayList<>();
+        for (Stage stage : Stages.ALL) {
+            expectedUpstream.add(
+                    expectedIds.isEmpty()
+                            ? "[]"
+                            : "[\"" + expectedIds.get(expectedIds.size() - 1) + "\"]");
+            expectedIds.add(stage.name().replace('-', '_'));
+        }
+        assertThat(ids).isEqualTo(expectedIds);
+        assertThat(upstream).isEqualTo(expectedUpstream);
         assertThat(ids)
                 .containsExactly(
                         "ingest", "rollout", "curate", "teacher_logits", "distill", "evaluate");
-        assertThat(upstream)
-                .containsExactly(
-                        "[]",
-                        "[\"ingest\"]",
-                        "[\"rollout\"]",
-                        "[\"curate\"]",
-                        "[\"teacher_logits\"]",
-                        "[\"distill\"]");
-        assertThat(args(dag.get("tasks").get(4))).contains("--resume");
+    }
+
+    @Test
+    void theStageListBesideTheDagIsWhatSsbStagesJsonPrints() throws Exception {
+        String shipped =
+                Files.readString(REPO.resolve("conf/airflow/ssb_stages.json"))
+                        .replace("\r\n", "\n");
+        CommandLine cli = SsbCommand.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        assertThat(cli.execute("stages", "--json")).isZero();
+        assertThat(shipped)
+                .as("regenerate with: ssb stages --json > conf/airflow/ssb_stages.json")
+                .isEqualTo(out.toString().replace("\r\n", "\n"));
+        JsonNode stages = new ObjectMapper().readTree(shipped);
+        assertThat(stages).hasSize(Stages.ALL.size());
+        for (int i = 0; i < stages.size(); i++) {
+            Stage declared = Stages.ALL.get(i);
+            JsonNode s = stages.get(i);
+            assertThat(s.get("name").asText()).isEqualTo(declared.name());
+            assertThat(s.get("command").asText()).isEqualTo("ssb " + declared.name());
+            assertThat(s.get("outputs").toString())
+                    .isEqualTo(new ObjectMapper().writeValueAsString(declared.outputs()));
+            assertThat(s.get("result_keys").size()).isEqualTo(declared.resultKeys().size());
+        }
     }
 
     @Test

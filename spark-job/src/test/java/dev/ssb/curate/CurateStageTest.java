@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ssb.config.Prompts;
 import dev.ssb.spark.Seeds;
 import dev.ssb.spark.SharedSpark;
+import dev.ssb.stage.Decoding;
+import dev.ssb.stage.ModelTask;
 import dev.ssb.worker.api.Device;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,19 +30,11 @@ class CurateStageTest {
 
     private static CurateSettings settings(int batchSize) {
         return new CurateSettings(
-                "fake:tutor",
-                false,
-                Device.DType.FLOAT32,
-                0.4f,
-                50,
-                1f,
-                64,
+                new ModelTask(
+                        "fake:tutor", false, Device.DType.FLOAT32, SEED, SYSTEM, "r1", "hash"),
+                new Decoding(0.4f, 50, 1f, 64),
                 batchSize,
-                SEED,
-                SYSTEM,
-                TeacherPrompt.stripTrailingNewlines(Prompts.read("conf/prompts/teacher.txt")),
-                "r1",
-                "hash");
+                TeacherPrompt.stripTrailingNewlines(Prompts.read("conf/prompts/teacher.txt")));
     }
 
     private Dataset<Row> problems(List<String> ids) {

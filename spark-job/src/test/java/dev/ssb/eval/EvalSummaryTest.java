@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ssb.stage.Decoding;
+import dev.ssb.stage.ModelTask;
+import dev.ssb.stage.SampleSettings;
 import dev.ssb.worker.api.Device;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,21 +20,19 @@ class EvalSummaryTest {
     private static final double Z = 1.9599639845400536;
 
     private static EvalInfo info(int n) {
-        EvalSettings settings =
-                new EvalSettings(
-                        "fake:tutor",
-                        false,
-                        Device.DType.FLOAT32,
+        SampleSettings settings =
+                new SampleSettings(
+                        new ModelTask(
+                                "fake:tutor",
+                                false,
+                                Device.DType.FLOAT32,
+                                5L,
+                                "You are a tutor.",
+                                "r1",
+                                "hash"),
                         n,
-                        0.8f,
-                        50,
-                        1f,
-                        64,
-                        16,
-                        5L,
-                        "You are a tutor.",
-                        "r1",
-                        "hash");
+                        new Decoding(0.8f, 50, 1f, 64),
+                        16);
         return new EvalInfo(
                 "r1",
                 "hash",

@@ -11,6 +11,9 @@ import dev.ssb.config.SsbProperties;
 import dev.ssb.spark.ExecutorModels;
 import dev.ssb.spark.Seeds;
 import dev.ssb.spark.SharedSpark;
+import dev.ssb.stage.Decoding;
+import dev.ssb.stage.ModelTask;
+import dev.ssb.stage.SampleSettings;
 import dev.ssb.worker.api.Device;
 import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.LoraConfig;
@@ -57,21 +60,13 @@ class EvaluateStageTest {
         return i % 2 == 0 ? "7" : "9";
     }
 
-    private static EvalSettings settings(int batchSize) {
-        return new EvalSettings(
-                MODEL,
-                false,
-                Device.DType.FLOAT32,
+    private static SampleSettings settings(int batchSize) {
+        return new SampleSettings(
+                new ModelTask(
+                        MODEL, false, Device.DType.FLOAT32, 17L, "You are a tutor.", "r1", "hash"),
                 N,
-                0.8f,
-                50,
-                1f,
-                64,
-                batchSize,
-                17L,
-                "You are a tutor.",
-                "r1",
-                "hash");
+                new Decoding(0.8f, 50, 1f, 64),
+                batchSize);
     }
 
     /** A PEFT adapter shaped for the fake model's config, saved in {@code target}. */
@@ -184,7 +179,7 @@ class EvaluateStageTest {
         assertThat(one).hasSize(5 * N).isEqualTo(three);
     }
 
-    private static List<String> comparable(Dataset<Row> problems, EvalSettings settings) {
+    private static List<String> comparable(Dataset<Row> problems, SampleSettings settings) {
         return EvaluateStage.transform(problems, settings, Optional.empty())
                 .collectAsList()
                 .stream()

@@ -7,9 +7,11 @@ import dev.ssb.config.Prompts;
 import dev.ssb.curate.CurateSettings;
 import dev.ssb.curate.CurateStage;
 import dev.ssb.fixtures.RandomCheckpoints;
-import dev.ssb.rollout.RolloutSettings;
 import dev.ssb.rollout.RolloutStage;
 import dev.ssb.spark.SharedSpark;
+import dev.ssb.stage.Decoding;
+import dev.ssb.stage.ModelTask;
+import dev.ssb.stage.SampleSettings;
 import dev.ssb.worker.api.ChatMessage;
 import dev.ssb.worker.api.Device;
 import dev.ssb.worker.api.LanguageModel;
@@ -57,21 +59,12 @@ class RealRuntimeStagesTest {
         return spark.createDataFrame(rows, RolloutStage.INPUT_SCHEMA);
     }
 
-    private static RolloutSettings rollout(int batchSize) {
-        return new RolloutSettings(
-                checkpoint,
-                false,
-                Device.DType.FLOAT32,
+    private static SampleSettings rollout(int batchSize) {
+        return new SampleSettings(
+                new ModelTask(checkpoint, false, Device.DType.FLOAT32, 3, SYSTEM, "r", "h"),
                 2,
-                0.8f,
-                50,
-                1f,
-                12,
-                batchSize,
-                3,
-                SYSTEM,
-                "r",
-                "h");
+                new Decoding(0.8f, 50, 1f, 12),
+                batchSize);
     }
 
     @Test
@@ -120,7 +113,10 @@ class RealRuntimeStagesTest {
 
     private static LogitsSettings logits(int k, int batchSize) {
         return new LogitsSettings(
-                checkpoint, false, Device.DType.FLOAT32, k, 2f, batchSize, SYSTEM, "r", "h");
+                new ModelTask(checkpoint, false, Device.DType.FLOAT32, 0L, SYSTEM, "r", "h"),
+                k,
+                2f,
+                batchSize);
     }
 
     @Test
@@ -207,19 +203,11 @@ class RealRuntimeStagesTest {
         String template = Prompts.read("conf/prompts/teacher.txt").replaceAll("[\\r\\n]+$", "");
         CurateSettings settings =
                 new CurateSettings(
-                        checkpoint,
-                        false,
-                        Device.DType.FLOAT32,
-                        0.4f,
-                        50,
-                        1f,
-                        8,
+                        new ModelTask(
+                                checkpoint, false, Device.DType.FLOAT32, 11, SYSTEM, "r", "h"),
+                        new Decoding(0.4f, 50, 1f, 8),
                         2,
-                        11,
-                        SYSTEM,
-                        template,
-                        "r",
-                        "h");
+                        template);
         List<Row> rows =
                 CurateStage.transform(
                                 spark.createDataFrame(problems, CurateStage.PROBLEMS_INPUT),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ssb.spark.SharedSpark;
+import dev.ssb.stage.ModelTask;
 import dev.ssb.worker.api.Device;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +26,10 @@ class TeacherLogitsStageTest {
 
     private static LogitsSettings settings(int k, int batchSize) {
         return new LogitsSettings(
-                "fake:tutor", false, Device.DType.FLOAT32, k, 2f, batchSize, SYSTEM, "r1", "h");
+                new ModelTask("fake:tutor", false, Device.DType.FLOAT32, 0L, SYSTEM, "r1", "h"),
+                k,
+                2f,
+                batchSize);
     }
 
     private static int[] ids(String text, boolean endOfTurn) {

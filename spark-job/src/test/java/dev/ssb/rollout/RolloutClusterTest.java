@@ -7,6 +7,7 @@ import dev.ssb.config.ConfigResolver;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.fixtures.RandomCheckpoints;
 import dev.ssb.ingest.IngestStage;
+import dev.ssb.pipeline.Stages;
 import dev.ssb.spark.SharedSpark;
 import dev.ssb.testing.ClusterTest;
 import dev.ssb.testing.StandaloneCluster;
@@ -90,7 +91,7 @@ class RolloutClusterTest {
         SsbConfig local =
                 ConfigResolver.resolve(Optional.of(conf.toString()), Map.of("run_id", "local"));
         IngestStage.run(spark, local, false);
-        RolloutStage.run(spark, local, false);
+        Stages.run(Stages.ROLLOUT, spark, local, false, false);
         List<Row> here = read(spark, tmp.resolve("runs/local/rollouts"));
         assertThat(rows(remote)).isEqualTo(rows(here));
     }

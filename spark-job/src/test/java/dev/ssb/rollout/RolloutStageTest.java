@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.ingest.IngestStage;
+import dev.ssb.pipeline.Stages;
 import dev.ssb.spark.ExecutorModels;
 import dev.ssb.spark.Seeds;
 import dev.ssb.spark.SharedSpark;
+import dev.ssb.stage.Decoding;
+import dev.ssb.stage.ModelTask;
+import dev.ssb.stage.SampleSettings;
 import dev.ssb.table.StageOutput;
 import dev.ssb.worker.api.Device;
 import java.nio.file.Files;
@@ -39,21 +43,19 @@ class RolloutStageTest {
                 rows, RolloutStage.INPUT_SCHEMA.add("line", DataTypes.LongType));
     }
 
-    private static RolloutSettings settings(int batchSize, long seed) {
-        return new RolloutSettings(
-                "fake:tutor",
-                false,
-                Device.DType.FLOAT32,
+    private static SampleSettings settings(int batchSize, long seed) {
+        return new SampleSettings(
+                new ModelTask(
+                        "fake:tutor",
+                        false,
+                        Device.DType.FLOAT32,
+                        seed,
+                        "You are a tutor.",
+                        "r1",
+                        "hash"),
                 4,
-                0.8f,
-                50,
-                1f,
-                64,
-                batchSize,
-                seed,
-                "You are a tutor.",
-                "r1",
-                "hash");
+                new Decoding(0.8f, 50, 1f, 64),
+                batchSize);
     }
 
     private static List<String> comparable(List<Row> rows) {
@@ -150,10 +152,10 @@ class RolloutStageTest {
                         .with(SsbProperties.RUN_ID, "e2e")
                         .with(SsbProperties.MODEL_CHECKPOINT, "fake:tutor")
                         .with(SsbProperties.PROMPTS_SYSTEM, prompt);
-        assertThatThrownBy(() -> RolloutStage.run(spark, config, false))
+        assertThatThrownBy(() -> Stages.run(Stages.ROLLOUT, spark, config, false, false))
                 .hasMessageContaining("run ssb ingest first");
         IngestStage.run(spark, config, false);
-        StageOutput.Outcome rollout = RolloutStage.run(spark, config, false);
+        StageOutput.Outcome rollout = Stages.run(Stages.ROLLOUT, spark, config, false, false);
         assertThat(rollout.manifest().counts())
                 .containsEntry("problems", 3L)
                 .containsEntry("rollouts", 12L);
@@ -167,6 +169,6 @@ class RolloutStageTest {
                         .mapToLong(e -> e.getValue())
                         .sum();
         assertThat(verdicts).isEqualTo(12);
-        assertThat(RolloutStage.run(spark, config, false).skipped()).isTrue();
+        assertThat(Stages.run(Stages.ROLLOUT, spark, config, false, false).skipped()).isTrue();
     }
 }

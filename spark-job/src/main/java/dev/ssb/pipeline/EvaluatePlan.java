@@ -1,11 +1,12 @@
-package dev.ssb.cli;
+package dev.ssb.pipeline;
 
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.distill.DistillStage;
-import dev.ssb.eval.EvalSettings;
 import dev.ssb.eval.EvalTables;
 import dev.ssb.eval.EvaluateStage;
+import dev.ssb.stage.SampleSettings;
+import dev.ssb.stage.StagePlan;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -16,7 +17,7 @@ final class EvaluatePlan {
     private EvaluatePlan() {}
 
     static StagePlan of(SsbConfig config) {
-        EvalSettings.from(config); // validates the eval.* keys and reads the prompt
+        SampleSettings.evaluation(config); // validates the eval.* keys and reads the prompt
         EvalTables tables = EvalTables.of(config.string(SsbProperties.EVAL_TAG));
         StagePlan plan = new StagePlan(EvaluateStage.NAME, config).model(config);
         String heldOut = config.string(SsbProperties.EVAL_PROBLEMS);

@@ -1,4 +1,4 @@
-package dev.ssb.cli;
+package dev.ssb.stage;
 
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
@@ -20,7 +20,7 @@ import scala.Tuple2;
  * exist before a pipeline starts (dataset files, checkpoints, adapters) must exist; tables that an
  * earlier stage writes may be missing, so a scheduler can dry-run every stage of a DAG up front.
  */
-final class StagePlan {
+public final class StagePlan {
 
     /** A checkpoint name a model runtime resolves itself, like {@code embedded:toy}. */
     private static final Pattern RUNTIME_ID = Pattern.compile("[a-z][a-z0-9]*:[^/].*");
@@ -30,7 +30,7 @@ final class StagePlan {
     private final Configuration hadoop;
     private final List<String> lines = new ArrayList<>();
 
-    StagePlan(String stage, SsbConfig config) {
+    public StagePlan(String stage, SsbConfig config) {
         this.stage = stage;
         this.layout = new RunLayout(config.out(), config.runId());
         this.hadoop = hadoopConfiguration();
@@ -41,7 +41,7 @@ final class StagePlan {
     }
 
     /** A file or folder the stage reads that must exist before the run. */
-    StagePlan readsPath(String what, String path) {
+    public StagePlan readsPath(String what, String path) {
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException(
                     String.format("Cannot plan %s: %s is not set", stage, what));
@@ -54,7 +54,7 @@ final class StagePlan {
     }
 
     /** The model checkpoint: a path must exist; a runtime name like embedded:toy is passed on. */
-    StagePlan model(SsbConfig config) {
+    public StagePlan model(SsbConfig config) {
         String checkpoint = config.string(SsbProperties.MODEL_CHECKPOINT);
         String where =
                 config.string(SsbProperties.MODEL_DEVICE)
@@ -68,7 +68,7 @@ final class StagePlan {
     }
 
     /** A table of this run written by {@code producer}: present, or planned before this stage. */
-    StagePlan readsTable(String table, String producer) {
+    public StagePlan readsTable(String table, String producer) {
         Optional<Manifest> manifest = layout.manifest(table, hadoop);
         return line(
                 "reads",
@@ -79,7 +79,7 @@ final class StagePlan {
     }
 
     /** A table of this run the stage writes, and whether a committed one is already there. */
-    StagePlan writesTable(String table) {
+    public StagePlan writesTable(String table) {
         Optional<Manifest> manifest = layout.manifest(table, hadoop);
         return line(
                 "writes",
@@ -95,24 +95,24 @@ final class StagePlan {
     }
 
     /** Any other output, relative to the run folder. */
-    StagePlan writes(String what, String relative) {
+    public StagePlan writes(String what, String relative) {
         return line("writes", what, new Path(layout.runPath(), relative).toString(), "");
     }
 
-    StagePlan note(String text) {
+    public StagePlan note(String text) {
         lines.add("  " + text);
         return this;
     }
 
-    boolean isComplete(String table) {
+    public boolean isComplete(String table) {
         return layout.isComplete(table, hadoop);
     }
 
-    RunLayout layout() {
+    public RunLayout layout() {
         return layout;
     }
 
-    boolean exists(Path path) {
+    public boolean exists(Path path) {
         try {
             return path.getFileSystem(hadoop).exists(path);
         } catch (IOException e) {
@@ -120,7 +120,7 @@ final class StagePlan {
         }
     }
 
-    String render() {
+    public String render() {
         return String.join(System.lineSeparator(), lines)
                 + System.lineSeparator()
                 + "  nothing was run (no SparkSession started)"
