@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ToyModelCommand.class,
             SqlCommand.class,
+            DoctorCommand.class,
         })
 public final class SsbCommand implements Runnable {
 
