@@ -71,6 +71,19 @@ final class SqlCommand implements Callable<Integer> {
         SparkSession spark = SparkSessions.getOrCreateQuiet("ssb sql").newSession();
         spark.conf().set("spark.sql.runSQLOnFiles", "false"); // only the run's tables, no paths
         Map<String, org.apache.hadoop.fs.Path> views = RunTables.register(spark, run);
+        Map<String, String> incomplete =
+                RunTables.incomplete(
+                        new org.apache.hadoop.fs.Path(run),
+                        spark.sparkContext().hadoopConfiguration());
+        if (!incomplete.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            incomplete.forEach(
+                    (view, reason) ->
+                            err.printf(
+                                    "ssb sql: table %s is incomplete, not registered: %s%n",
+                                    view, reason));
+            err.flush();
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (query == null || query.isBlank()) {
             views.forEach((view, path) -> out.printf("%-20s %s%n", view, path));
