@@ -56,14 +56,16 @@ public final class CheckpointCache {
         return stage(checkpoint, hadoopConf(), root()).toString();
     }
 
-    /** Whether {@code checkpoint} is a URI with a scheme (other than the embedded model). */
+    /**
+     * Whether {@code checkpoint} is a hierarchical URI ({@code scheme:/...}, e.g. {@code
+     * hdfs://nn/m}, {@code file:///m}); names like {@code embedded:toy} are not.
+     */
     static boolean isHadoopUri(String checkpoint) {
-        if (checkpoint.startsWith("embedded:")) {
-            return false;
-        }
         try {
             URI uri = new URI(checkpoint);
-            return uri.getScheme() != null && uri.getScheme().length() > 1; // not C:\\
+            return uri.getScheme() != null
+                    && uri.getScheme().length() > 1 // not a Windows drive letter
+                    && !uri.isOpaque(); // scheme:/path or scheme://authority/path
         } catch (java.net.URISyntaxException e) {
             return false;
         }

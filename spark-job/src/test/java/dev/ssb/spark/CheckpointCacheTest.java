@@ -39,6 +39,8 @@ class CheckpointCacheTest {
         assertThat(CheckpointCache.isHadoopUri("hdfs://nn:8020/m")).isTrue();
         assertThat(CheckpointCache.isHadoopUri("s3a://bucket/m")).isTrue();
         assertThat(CheckpointCache.isHadoopUri("file:///m")).isTrue();
+        assertThat(CheckpointCache.isHadoopUri("fake:toy")).isFalse();
+        assertThat(CheckpointCache.localPath("fake:toy")).isEqualTo("fake:toy");
     }
 
     @Test
