@@ -77,6 +77,9 @@ SPARK_CONF = {
     "spark.task.resource.gpu.amount": "1",
     "spark.executorEnv.DJL_OFFLINE": "true",
     "spark.executorEnv.DJL_CACHE_DIR": "/tmp/ssb-djl",
+    # CUDA libtorch 2.7.1 on every GPU node (the jar has none that can use a GPU; DJL is offline)
+    "spark.executorEnv.PYTORCH_LIBRARY_PATH": "{{ var.value.get('ssb_torch_lib', '/opt/torch-2.7.1-cu128/lib') }}",
+    "spark.executorEnv.PYTORCH_FLAVOR": "{{ var.value.get('ssb_torch_flavor', 'cu128') }}",
 }
 
 # Every stage: the same run folder (logical date), the same configuration file and model.

@@ -5,7 +5,10 @@ import dev.ssb.table.RunTables;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.parser.ParseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,6 +25,10 @@ import picocli.CommandLine.Spec;
                     + " rollouts, teacher_contexts, teacher_logits, train_metrics, eval/samples as"
                     + " view eval, eval-TAG/samples as eval_TAG, ...) as a temporary view and runs"
                     + " one query. Without a query, lists the views.",
+            "Read-only: only SELECT, WITH, VALUES, TABLE, SHOW, DESCRIBE and EXPLAIN run (decided"
+                    + " on Spark's parsed plan); statements that write, delete or change settings,"
+                    + " file paths as tables, reflect/java_method and TRANSFORM are refused. The"
+                    + " session's warehouse is a temporary folder.",
             "Example: ssb sql --run runs/r1 \"SELECT verdict, count(*) AS n FROM rollouts GROUP BY"
                     + " verdict\""
         })
@@ -60,12 +67,27 @@ final class SqlCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "Invalid --limit: " + limit + " (must be >= 0)");
         }
-        SparkSession spark = SparkSessions.getOrCreate("ssb sql");
+        // a session of its own: its views and settings do not leak into other sessions of the JVM
+        SparkSession spark = SparkSessions.getOrCreateQuiet("ssb sql").newSession();
+        spark.conf().set("spark.sql.runSQLOnFiles", "false"); // only the run's tables, no paths
         Map<String, org.apache.hadoop.fs.Path> views = RunTables.register(spark, run);
+        Map<String, String> incomplete =
+                RunTables.incomplete(
+                        new org.apache.hadoop.fs.Path(run),
+                        spark.sparkContext().hadoopConfiguration());
+        if (!incomplete.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            incomplete.forEach(
+                    (view, reason) ->
+                            err.printf(
+                                    "ssb sql: table %s is incomplete, not registered: %s%n",
+                                    view, reason));
+            err.flush();
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (query == null || query.isBlank()) {
             views.forEach((view, path) -> out.printf("%-20s %s%n", view, path));
-        } else if (resultFormat.print(spark.sql(query), limit, out)
+        } else if (resultFormat.print(readOnly(spark, query), limit, out)
                 && resultFormat != ResultFormat.TABLE) {
             PrintWriter err = spec.commandLine().getErr();
             err.printf("ssb sql: only the first %d rows printed (--limit 0 for all)%n", limit);
@@ -73,6 +95,21 @@ final class SqlCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The query as a Dataset, after {@link ReadOnlyQuery} allowed it; nothing runs before. */
+    static Dataset<Row> readOnly(SparkSession spark, String query) {
+        boolean lazyQuery;
+        try {
+            lazyQuery = ReadOnlyQuery.check(spark.sessionState().sqlParser(), query);
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("Invalid query: " + e.getMessage(), e);
+        }
+        Dataset<Row> rows = spark.sql(ReadOnlyQuery.stripTrailingSemicolons(query));
+        if (lazyQuery) { // analyzed, not run yet
+            ReadOnlyQuery.checkAnalyzed(rows.queryExecution().analyzed());
+        }
+        return rows;
     }
 
     private ResultFormat parseFormat() {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ToyModelCommand.class,
             SqlCommand.class,
             StagesCommand.class,
+            DoctorCommand.class,
         })
 public final class SsbCommand implements Runnable {
 

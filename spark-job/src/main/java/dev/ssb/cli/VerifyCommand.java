@@ -69,6 +69,7 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "Invalid --timeout-ms: " + timeoutMs + " (must be > 0)");
         }
+        refuseInPlace();
         VerifierConfig config =
                 VerifierConfig.defaults()
                         .withTimeout(Duration.ofMillis(timeoutMs))
@@ -132,6 +133,25 @@ public final class VerifyCommand implements Callable<Integer> {
         row.put("verdict", INVALID_INPUT);
         row.put("reason", reason);
         return row;
+    }
+
+    /**
+     * Opening --output truncates it before a line of --input is read: the same file (also through a
+     * symbolic link, a hard link or another spelling of the path) would be lost.
+     */
+    private void refuseInPlace() throws IOException {
+        if (output != null
+                && Files.exists(output)
+                && Files.exists(input)
+                && Files.isSameFile(input, output)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Invalid --output "
+                            + output
+                            + ": it is the --input file "
+                            + input.toRealPath()
+                            + " (writing it would erase the input); choose another file");
+        }
     }
 
     private BufferedReader openInput() {

@@ -38,10 +38,12 @@ public record SsbConfig(SortedMap<String, String> values) implements Serializabl
                 throw new IllegalArgumentException("Missing configuration key: " + name);
             }
         }
-        if ("float16".equals(canonical.get(SsbProperties.MODEL_DTYPE))
-                && "cpu".equals(canonical.get(SsbProperties.MODEL_DEVICE))) {
+        String dtype = canonical.get(SsbProperties.MODEL_DTYPE);
+        if (!"float32".equals(dtype) && "cpu".equals(canonical.get(SsbProperties.MODEL_DEVICE))) {
             throw new IllegalArgumentException(
-                    "Invalid model.dtype: float16 (must be float32 when model.device is cpu)");
+                    "Invalid model.dtype: "
+                            + dtype
+                            + " (must be float32 when model.device is cpu)");
         }
         values = Collections.unmodifiableSortedMap(canonical);
     }
@@ -103,9 +105,11 @@ public record SsbConfig(SortedMap<String, String> values) implements Serializabl
 
     /** The configured device; a GPU's id is chosen per task (see the spark package). */
     public Device.DType dtype() {
-        return "float16".equals(string(SsbProperties.MODEL_DTYPE))
-                ? Device.DType.FLOAT16
-                : Device.DType.FLOAT32;
+        return switch (string(SsbProperties.MODEL_DTYPE)) {
+            case "float16" -> Device.DType.FLOAT16;
+            case "bfloat16" -> Device.DType.BFLOAT16;
+            default -> Device.DType.FLOAT32;
+        };
     }
 
     public boolean useGpu() {

@@ -39,6 +39,8 @@ public final class SsbProperties {
     public static final String MODEL_DEVICE_DEFAULT = "cpu";
     public static final String MODEL_DTYPE = "model.dtype";
     public static final String MODEL_DTYPE_DEFAULT = "float32";
+    public static final String MODEL_DEVICE_FALLBACK = "model.device_fallback";
+    public static final String MODEL_DEVICE_FALLBACK_DEFAULT = "none";
 
     public static final String ROLLOUT_SAMPLES = "rollout.samples";
     public static final int ROLLOUT_SAMPLES_DEFAULT = 4;
@@ -181,8 +183,8 @@ public final class SsbProperties {
                 choice(
                                 MODEL_DTYPE,
                                 MODEL_DTYPE_DEFAULT,
-                                List.of("float32", "float16"),
-                                "compute type (float16 on gpu only)")
+                                List.of("float32", "float16", "bfloat16"),
+                                "compute type (float16 and bfloat16 on gpu only)")
                         .result(),
                 integer(ROLLOUT_SAMPLES, ROLLOUT_SAMPLES_DEFAULT, 1, "K rollouts per problem")
                         .result(),
@@ -343,7 +345,15 @@ public final class SsbProperties {
                                         + " none = base only")
                         .result(),
                 string(EVAL_TAG, EVAL_TAG_DEFAULT, "label of the held-out set (eval-<tag>)")
-                        .operational());
+                        .operational(),
+                // deployment key (issue 18): like model.device, it decides where results are computed
+                choice(
+                                MODEL_DEVICE_FALLBACK,
+                                MODEL_DEVICE_FALLBACK_DEFAULT,
+                                List.of("none", "cpu"),
+                                "model.device=gpu without a CUDA libtorch: none = fail the task, cpu"
+                                        + " = run on the CPU")
+                        .result());
     }
 
     private static Map<String, ConfigKey> index(List<ConfigKey> keys) {

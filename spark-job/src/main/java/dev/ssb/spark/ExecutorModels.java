@@ -112,7 +112,7 @@ public final class ExecutorModels {
         long t0 = System.nanoTime();
         LanguageModel model = null;
         try {
-            model = ModelWorker.load(key.checkpoint(), key.device());
+            model = ModelWorker.load(CheckpointCache.localPath(key.checkpoint()), key.device());
             LOADS.incrementAndGet();
             LOG.info(
                     "Loaded model {} on {} in {} ms (replica {} of at most {})",

@@ -11,9 +11,19 @@ import org.apache.spark.resource.ResourceInformation;
  */
 public final class GpuAssignment {
 
+    /**
+     * The Spark local property carrying {@code model.device_fallback} to the tasks of a stage (set
+     * by {@code StageOutput.run}); {@code cpu} lets a GPU task run on the CPU when libtorch has no
+     * CUDA, anything else fails it.
+     */
+    public static final String FALLBACK_PROPERTY = "ssb.model.device_fallback";
+
     private GpuAssignment() {}
 
-    /** The device of the current task. */
+    /**
+     * The device of the current task. A GPU device fails at model load when libtorch cannot see it,
+     * unless the stage's {@link #FALLBACK_PROPERTY} is {@code cpu}.
+     */
     public static Device forCurrentTask(boolean useGpu, Device.DType dtype) {
         if (!useGpu) {
             return Device.cpu();
@@ -23,7 +33,8 @@ public final class GpuAssignment {
             throw new IllegalStateException(
                     "Cannot choose a GPU: model.device=gpu outside a Spark task");
         }
-        return choose(ctx.resourcesJMap(), dtype);
+        return choose(ctx.resourcesJMap(), dtype)
+                .withCpuFallback("cpu".equals(ctx.getLocalProperty(FALLBACK_PROPERTY)));
     }
 
     /**

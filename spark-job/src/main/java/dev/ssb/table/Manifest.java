@@ -33,6 +33,8 @@ import java.util.TreeMap;
  * @param finishedAt ISO-8601 instant
  * @param durationMs wall time of the stage
  * @param config the resolved configuration
+ * @param files the table's data files (path relative to the table folder) and their sizes in bytes
+ *     at commit; empty in manifests written before files were listed (then sizes are not checked)
  */
 public record Manifest(
         String stage,
@@ -46,7 +48,8 @@ public record Manifest(
         String startedAt,
         String finishedAt,
         long durationMs,
-        SortedMap<String, String> config) {
+        SortedMap<String, String> config,
+        SortedMap<String, Long> files) {
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -63,9 +66,58 @@ public record Manifest(
         requireNonNull(startedAt, "startedAt is null");
         requireNonNull(finishedAt, "finishedAt is null");
         config = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(config));
+        files = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(files));
         if (durationMs < 0) {
             throw new IllegalArgumentException("Invalid duration_ms: " + durationMs);
         }
+    }
+
+    /** A manifest without a file list. */
+    public Manifest(
+            String stage,
+            String table,
+            String runId,
+            String configHash,
+            String stageConfigHash,
+            String modelId,
+            List<String> inputs,
+            Map<String, Long> counts,
+            String startedAt,
+            String finishedAt,
+            long durationMs,
+            SortedMap<String, String> config) {
+        this(
+                stage,
+                table,
+                runId,
+                configHash,
+                stageConfigHash,
+                modelId,
+                inputs,
+                counts,
+                startedAt,
+                finishedAt,
+                durationMs,
+                config,
+                new TreeMap<>());
+    }
+
+    /** This manifest listing {@code files} (relative path to size in bytes). */
+    public Manifest withFiles(SortedMap<String, Long> files) {
+        return new Manifest(
+                stage,
+                table,
+                runId,
+                configHash,
+                stageConfigHash,
+                modelId,
+                inputs,
+                counts,
+                startedAt,
+                finishedAt,
+                durationMs,
+                config,
+                files);
     }
 
     public long count(String name) {
@@ -99,6 +151,8 @@ public record Manifest(
         root.put("duration_ms", durationMs);
         ObjectNode cfg = root.putObject("config");
         config.forEach(cfg::put);
+        ObjectNode f = root.putObject("files");
+        files.forEach(f::put);
         try {
             return JSON.writeValueAsBytes(root);
         } catch (IOException e) {
@@ -133,6 +187,14 @@ public record Manifest(
             Map.Entry<String, JsonNode> e = it.next();
             config.put(e.getKey(), e.getValue().asText());
         }
+        SortedMap<String, Long> files = new TreeMap<>();
+        JsonNode fileNode = root.get("files");
+        if (fileNode != null && fileNode.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = fileNode.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                files.put(e.getKey(), e.getValue().asLong());
+            }
+        }
         return new Manifest(
                 required(root, "stage").asText(),
                 required(root, "table").asText(),
@@ -145,7 +207,8 @@ public record Manifest(
                 required(root, "started_at").asText(),
                 required(root, "finished_at").asText(),
                 required(root, "duration_ms").asLong(),
-                config);
+                config,
+                files);
     }
 
     private static JsonNode required(JsonNode root, String field) {

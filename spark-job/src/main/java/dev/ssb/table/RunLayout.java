@@ -14,7 +14,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * Where a run's tables live: {@code <out>/<run-id>/<table>/}, with Parquet part files and the
  * table's manifest {@code _ssb_manifest.json} (ignored by Parquet readers because of its leading
- * underscore). A table is complete only when its manifest is present and readable.
+ * underscore). A table is complete only when its manifest is present and readable and every data
+ * file it lists has its listed size ({@link TableFiles}).
  *
  * @param out output root, a Hadoop path (local, hdfs://, s3a://)
  * @param runId run folder name
@@ -48,8 +49,15 @@ public record RunLayout(String out, String runId) implements Serializable {
         return new Path(tablePath(table), MANIFEST);
     }
 
-    /** The table's committed manifest; empty when missing or unreadable (a crashed write). */
+    /**
+     * The table's committed manifest; empty when the table is not complete (see {@link
+     * TableFiles#incompleteReason}: missing or unreadable manifest, missing or truncated file).
+     */
     public Optional<Manifest> manifest(String table, Configuration hadoop) {
+        Optional<String> reason = TableFiles.incompleteReason(tablePath(table), hadoop);
+        if (reason.isPresent()) {
+            return Optional.empty();
+        }
         Path path = manifestPath(table);
         try {
             FileSystem fs = path.getFileSystem(hadoop);
@@ -64,9 +72,14 @@ public record RunLayout(String out, String runId) implements Serializable {
         }
     }
 
-    /** Whether {@code table} has a readable manifest. */
+    /** Whether {@code table} is complete: a readable manifest and all its files at full size. */
     public boolean isComplete(String table, Configuration hadoop) {
-        return manifest(table, hadoop).isPresent();
+        return TableFiles.incompleteReason(tablePath(table), hadoop).isEmpty();
+    }
+
+    /** Why {@code table} is incomplete, or empty when it is complete. */
+    public Optional<String> incompleteReason(String table, Configuration hadoop) {
+        return TableFiles.incompleteReason(tablePath(table), hadoop);
     }
 
     static FileSystem fs(Path path, Configuration hadoop) {

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -17,10 +18,11 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The committed Parquet tables of one run folder as Spark SQL views. A table is a folder, one or
  * two levels below the run folder, holding a {@value RunLayout#MANIFEST} and at least one {@code
- * .parquet} file (the adapter folder has a manifest but no Parquet and is left out). Its view name
- * is its path relative to the run folder with a trailing {@code /samples} dropped and every other
- * character than a letter, digit or underscore replaced by {@code _}: {@code problems}, {@code
- * eval/samples} → {@code eval}, {@code eval-math500/samples} → {@code eval_math500}.
+ * .parquet} file and passing {@link TableFiles}' completeness check (the adapter folder has a
+ * manifest but no Parquet and is left out). Its view name is its path relative to the run folder
+ * with a trailing {@code /samples} dropped and every other character than a letter, digit or
+ * underscore replaced by {@code _}: {@code problems}, {@code eval/samples} → {@code eval}, {@code
+ * eval-math500/samples} → {@code eval_math500}.
  */
 public final class RunTables {
 
@@ -34,6 +36,21 @@ public final class RunTables {
      * @throws IllegalArgumentException when {@code runDir} is not a folder
      */
     public static Map<String, Path> discover(Path runDir, Configuration hadoop) {
+        return scan(runDir, hadoop, new TreeMap<>());
+    }
+
+    /**
+     * The tables under {@code runDir} that have a manifest but fail the completeness check (a
+     * missing or truncated data file): view name to the reason, naming the file.
+     */
+    public static Map<String, String> incomplete(Path runDir, Configuration hadoop) {
+        Map<String, String> incomplete = new TreeMap<>();
+        scan(runDir, hadoop, incomplete);
+        return incomplete;
+    }
+
+    private static Map<String, Path> scan(
+            Path runDir, Configuration hadoop, Map<String, String> incomplete) {
         requireNonNull(runDir, "runDir is null");
         Map<String, Path> views = new TreeMap<>();
         try {
@@ -42,13 +59,15 @@ public final class RunTables {
                 throw new IllegalArgumentException("Cannot query run " + runDir + ": not a folder");
             }
             for (FileStatus child : folders(fs, runDir)) {
-                add(fs, child.getPath(), child.getPath().getName(), views);
+                add(fs, hadoop, child.getPath(), child.getPath().getName(), views, incomplete);
                 for (FileStatus grandChild : folders(fs, child.getPath())) {
                     add(
                             fs,
+                            hadoop,
                             grandChild.getPath(),
                             child.getPath().getName() + "/" + grandChild.getPath().getName(),
-                            views);
+                            views,
+                            incomplete);
                 }
             }
         } catch (IOException e) {
@@ -89,9 +108,20 @@ public final class RunTables {
         return name.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase(Locale.ROOT);
     }
 
-    private static void add(FileSystem fs, Path dir, String relative, Map<String, Path> views)
+    private static void add(
+            FileSystem fs,
+            Configuration hadoop,
+            Path dir,
+            String relative,
+            Map<String, Path> views,
+            Map<String, String> incomplete)
             throws IOException {
         if (!fs.exists(new Path(dir, RunLayout.MANIFEST))) {
+            return;
+        }
+        Optional<String> reason = TableFiles.incompleteReason(dir, hadoop);
+        if (reason.isPresent()) {
+            incomplete.put(viewName(relative), reason.get());
             return;
         }
         boolean parquet = false;

@@ -3,6 +3,8 @@ package dev.ssb.table;
 import static java.util.Objects.requireNonNull;
 
 import dev.ssb.config.SsbConfig;
+import dev.ssb.config.SsbProperties;
+import dev.ssb.spark.GpuAssignment;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -23,10 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The commit protocol of one stage and its output tables. {@link #run} drops the stage's manifests
- * first, writes each table to {@code <table>/_tmp-<uuid>} and moves the files into place, then
- * writes every manifest last (temp file + rename). A crash at any point leaves at least one
- * manifest missing, so the stage reads as incomplete and is redone.
+ * The commit protocol of one stage and its output tables. {@link #run} holds the run's {@link
+ * RunLock} (one writer per run folder); it moves the stage's manifests aside into {@code
+ * <run>/_previous-<uuid>/<table>/} first (the live tables read as incomplete), {@link #writeTable}
+ * writes each table to {@code <table>/_tmp-<uuid>}, moves the old data files aside beside their
+ * manifest and moves the new files into place, and every manifest (listing its data files and
+ * sizes) is written last (temp file + rename). Only then is the previous version deleted: when the
+ * body fails, the previous tables are put back; when the process dies, the next run of the stage
+ * puts back what it finds aside for a table left without a manifest. So {@code --force} never loses
+ * a committed table to a failed rewrite.
  */
 public final class StageOutput {
 
@@ -61,6 +68,7 @@ public final class StageOutput {
     private final String stage;
     private final List<String> tables;
     private final Configuration hadoop;
+    private Path previous; // set while run() executes its body
 
     public StageOutput(SparkSession spark, RunLayout layout, String stage, List<String> tables) {
         this.spark = requireNonNull(spark, "spark is null");
@@ -90,6 +98,13 @@ public final class StageOutput {
      * @param force redo the stage even when complete
      */
     public Outcome run(SsbConfig config, String stageHash, boolean force, Body body) {
+        try (RunLock lock = RunLock.acquire(layout.runPath(), hadoop, "stage " + stage)) {
+            restoreLeftovers();
+            return runLocked(config, stageHash, force, body);
+        }
+    }
+
+    private Outcome runLocked(SsbConfig config, String stageHash, boolean force, Body body) {
         if (!force && isComplete()) {
             Manifest existing = layout.manifest(tables.get(0), hadoop).orElseThrow();
             if (!existing.stageConfigHash().equals(stageHash)) {
@@ -108,30 +123,46 @@ public final class StageOutput {
             return new Outcome(true, existing);
         }
         Instant start = Instant.now();
+        previous = new Path(layout.runPath(), PREVIOUS_PREFIX + UUID.randomUUID());
         for (String table : tables) {
-            delete(layout.manifestPath(table)); // decommit before touching any data
+            // decommit before touching any data; kept aside until the new version commits
+            moveAside(layout.manifestPath(table), new Path(aside(table), RunLayout.MANIFEST));
         }
-        Result result = body.write(this);
+        Result result;
+        try {
+            result = withFallback(config, () -> body.write(this));
+        } catch (RuntimeException | Error e) {
+            try {
+                restore(previous);
+            } catch (RuntimeException restoreFailure) {
+                e.addSuppressed(restoreFailure);
+            }
+            previous = null;
+            throw e;
+        }
         Instant end = Instant.now();
         Manifest first = null;
         for (String table : tables) {
             Manifest m =
                     new Manifest(
-                            stage,
-                            table,
-                            layout.runId(),
-                            config.hash(),
-                            stageHash,
-                            result.modelId(),
-                            result.inputs(),
-                            result.counts(),
-                            start.toString(),
-                            end.toString(),
-                            end.toEpochMilli() - start.toEpochMilli(),
-                            config.values());
+                                    stage,
+                                    table,
+                                    layout.runId(),
+                                    config.hash(),
+                                    stageHash,
+                                    result.modelId(),
+                                    result.inputs(),
+                                    result.counts(),
+                                    start.toString(),
+                                    end.toString(),
+                                    end.toEpochMilli() - start.toEpochMilli(),
+                                    config.values())
+                            .withFiles(TableFiles.list(layout.tablePath(table), hadoop));
             writeManifest(table, m);
             first = first == null ? m : first;
         }
+        deleteQuietly(previous); // committed: the previous version may go
+        previous = null;
         LOG.info(
                 "Stage {} of run {} committed in {} ms: {}",
                 stage,
@@ -157,8 +188,14 @@ public final class StageOutput {
         FileSystem fs = RunLayout.fs(dir, hadoop);
         try {
             for (FileStatus old : fs.listStatus(dir)) {
-                if (!old.getPath().getName().equals(tmp.getName())) {
-                    fs.delete(old.getPath(), true); // earlier data and leftovers of crashed writes
+                String name = old.getPath().getName();
+                if (name.equals(tmp.getName())) {
+                    continue;
+                }
+                if (previous != null && !name.startsWith("_") && !name.startsWith(".")) {
+                    moveAside(old.getPath(), new Path(aside(table), name)); // kept until commit
+                } else {
+                    fs.delete(old.getPath(), true); // markers and leftovers of crashed writes
                 }
             }
             for (FileStatus part : fs.listStatus(tmp)) {
@@ -174,6 +211,114 @@ public final class StageOutput {
         return spark.read().parquet(dir.toString()).count();
     }
 
+    static final String PREVIOUS_PREFIX = "_previous-";
+
+    private Path aside(String table) {
+        return new Path(previous, table);
+    }
+
+    private void moveAside(Path from, Path to) {
+        FileSystem fs = RunLayout.fs(from, hadoop);
+        try {
+            if (fs.exists(from)) {
+                fs.mkdirs(to.getParent());
+                if (!fs.rename(from, to)) {
+                    throw new IOException("rename to " + to + " failed");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot move " + from + " aside", e);
+        }
+    }
+
+    /**
+     * Puts back the tables of this stage found aside in {@code dir}: the new files of a table that
+     * was being rewritten are deleted and the previous files and manifest moved back.
+     */
+    private void restore(Path dir) {
+        FileSystem fs = RunLayout.fs(dir, hadoop);
+        try {
+            for (String table : tables) {
+                Path kept = new Path(dir, table);
+                if (!fs.exists(new Path(kept, RunLayout.MANIFEST))) {
+                    continue;
+                }
+                Path live = layout.tablePath(table);
+                if (fs.exists(layout.manifestPath(table))) {
+                    continue; // committed after all: keep the new version
+                }
+                fs.mkdirs(live);
+                FileStatus[] keptFiles = fs.listStatus(kept);
+                if (keptFiles.length > 1) { // the data was replaced too: drop the new version
+                    for (FileStatus f : fs.listStatus(live)) {
+                        fs.delete(f.getPath(), true);
+                    }
+                }
+                for (FileStatus f : keptFiles) {
+                    Path target = new Path(live, f.getPath().getName());
+                    fs.delete(target, true);
+                    if (!fs.rename(f.getPath(), target)) {
+                        throw new IOException("rename to " + target + " failed");
+                    }
+                }
+                LOG.warn("Stage {}: restored the previous version of {}", stage, live);
+            }
+            fs.delete(dir, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot restore the previous tables from " + dir, e);
+        }
+    }
+
+    /** Restores what a writer that died mid-stage left aside (called under the run lock). */
+    private void restoreLeftovers() {
+        FileSystem fs = RunLayout.fs(layout.runPath(), hadoop);
+        try {
+            if (!fs.exists(layout.runPath())) {
+                return;
+            }
+            for (FileStatus f :
+                    fs.listStatus(layout.runPath(), p -> p.getName().startsWith(PREVIOUS_PREFIX))) {
+                boolean mine =
+                        tables.stream().anyMatch(t -> existsQuietly(new Path(f.getPath(), t)));
+                if (mine) {
+                    restore(f.getPath());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + layout.runPath(), e);
+        }
+    }
+
+    private boolean existsQuietly(Path p) {
+        try {
+            return RunLayout.fs(p, hadoop).exists(p);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void deleteQuietly(Path p) {
+        try {
+            RunLayout.fs(p, hadoop).delete(p, true);
+        } catch (IOException e) {
+            LOG.warn("Cannot delete {}: {}", p, e.toString());
+        }
+    }
+
+    /** Runs {@code body} with {@code model.device_fallback} visible to the tasks it starts. */
+    private Result withFallback(SsbConfig config, java.util.function.Supplier<Result> body) {
+        org.apache.spark.SparkContext sc = spark.sparkContext();
+        String before = sc.getLocalProperty(GpuAssignment.FALLBACK_PROPERTY);
+        sc.setLocalProperty(
+                GpuAssignment.FALLBACK_PROPERTY,
+                config.string(SsbProperties.MODEL_DEVICE_FALLBACK));
+        try {
+            return body.get();
+        } finally {
+            sc.setLocalProperty(GpuAssignment.FALLBACK_PROPERTY, before);
+        }
+    }
+
     private void writeManifest(String table, Manifest manifest) {
         Path target = layout.manifestPath(table);
         Path tmp = new Path(target.getParent(), "_ssb_manifest-" + UUID.randomUUID() + ".tmp");
@@ -187,14 +332,6 @@ public final class StageOutput {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write manifest " + target, e);
-        }
-    }
-
-    private void delete(Path path) {
-        try {
-            RunLayout.fs(path, hadoop).delete(path, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + path, e);
         }
     }
 

@@ -67,7 +67,7 @@ class ClusterConfTest {
                 ConfigResolver.resolve(
                         Optional.of(CONF.resolve("ssb-cluster.properties").toString()), Map.of());
         assertThat(cluster.useGpu()).isTrue();
-        assertThat(cluster.string(SsbProperties.MODEL_DTYPE)).isEqualTo("float16");
+        assertThat(cluster.string(SsbProperties.MODEL_DTYPE)).isEqualTo("bfloat16");
         for (String batch :
                 List.of(
                         SsbProperties.ROLLOUT_BATCH_SIZE,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssb.spark.SharedSpark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class SqlCommandTest {
@@ -153,6 +155,87 @@ class SqlCommandTest {
         Result badSql = sql("--run", run.toString(), "SELECT nope FROM problems");
         assertThat(badSql.code()).isEqualTo(1);
         assertThat(badSql.err()).contains("ssb sql:").contains("nope");
+    }
+
+    @Test
+    void writesAreRefusedAndNoFileIsTouched(@TempDir Path tmp) throws Exception {
+        Path target = Files.createDirectories(tmp.resolve("target"));
+        Path canary = Files.writeString(target.resolve("canary.txt"), "keep me");
+        String dirUri = target.toUri().toString();
+        List<String> writes =
+                List.of(
+                        "INSERT OVERWRITE DIRECTORY '" + dirUri + "' SELECT 1",
+                        "INSERT OVERWRITE DIRECTORY '" + target + "' USING parquet SELECT 1;",
+                        "FROM problems INSERT OVERWRITE DIRECTORY '" + target + "' SELECT *",
+                        "EXPLAIN INSERT OVERWRITE DIRECTORY '" + target + "' SELECT 1",
+                        "CREATE TABLE t USING parquet LOCATION '" + dirUri + "' AS SELECT 1",
+                        "DROP VIEW problems",
+                        "CACHE TABLE problems",
+                        "SET spark.sql.runSQLOnFiles=true",
+                        "ADD JAR " + canary,
+                        "EXECUTE IMMEDIATE 'SELECT 1'");
+        for (String write : writes) {
+            Result r = sql("--run", run.toString(), write);
+            assertThat(r.code()).as(write).isEqualTo(1);
+            assertThat(r.err())
+                    .as(write)
+                    .contains("ssb sql: Cannot run")
+                    .contains("ssb sql is read-only");
+        }
+        assertThat(Files.readString(canary)).isEqualTo("keep me");
+        try (var files = Files.list(target)) {
+            assertThat(files.toList()).containsExactly(canary);
+        }
+        Result stillThere = sql("--run", run.toString(), "SELECT count(*) AS n FROM problems");
+        assertThat(stillThere.code()).as(stillThere.err()).isZero();
+    }
+
+    @Test
+    void functionsThatReachTheJvmAreRefused() {
+        for (String q :
+                List.of(
+                        "SELECT reflect('java.lang.System', 'getenv', 'HOME')",
+                        "SELECT REFLECT('java.lang.System', 'getenv', 'HOME');",
+                        "SELECT * FROM problems WHERE question = (SELECT java_method("
+                                + "'java.lang.System', 'getProperty', 'user.home'))",
+                        "WITH x AS (SELECT try_reflect('java.lang.System', 'exit', 0) AS v)"
+                                + " SELECT * FROM x",
+                        "SELECT IDENTIFIER('reflect')('java.lang.System', 'getenv', 'HOME')")) {
+            Result r = sql("--run", run.toString(), "--format", "csv", q);
+            assertThat(r.code()).as(q).isEqualTo(1);
+            assertThat(r.err()).as(q).contains("ssb sql: Cannot run").contains("Java methods");
+            assertThat(r.out()).as(q).isEmpty();
+        }
+        Result transform =
+                sql(
+                        "--run",
+                        run.toString(),
+                        "SELECT TRANSFORM(question) USING 'cat' FROM problems");
+        assertThat(transform.code()).isEqualTo(1);
+        assertThat(transform.err()).contains("does not run external commands");
+    }
+
+    @Test
+    void readsRunAndFilePathsAreNotTables() {
+        for (String q :
+                List.of(
+                        "WITH v AS (SELECT verdict FROM rollouts) SELECT count(*) FROM v",
+                        "SHOW TABLES",
+                        "DESCRIBE problems",
+                        "EXPLAIN SELECT * FROM problems",
+                        "VALUES (1, 2)")) {
+            Result r = sql("--run", run.toString(), q);
+            assertThat(r.code()).as(q + ": " + r.err()).isZero();
+            assertThat(r.out()).as(q).isNotEmpty();
+        }
+        Result show = sql("--run", run.toString(), "--format", "csv", "SHOW TABLES");
+        assertThat(show.out()).contains("problems").contains("rollouts");
+        Result path =
+                sql(
+                        "--run",
+                        run.toString(),
+                        "SELECT * FROM parquet.`" + run.resolve("problems") + "`");
+        assertThat(path.code()).isEqualTo(1);
     }
 
     @Test

@@ -104,6 +104,24 @@ class VerifyCommandTest {
     }
 
     @Test
+    void refusesToOverwriteItsInput() throws Exception {
+        Path input = dir.resolve("in.jsonl");
+        String content = "{\"prediction\": \"\\\\boxed{2}\", \"gold\": \"2\"}\n";
+        Files.writeString(input, content);
+        Path link = Files.createSymbolicLink(dir.resolve("link.jsonl"), input);
+        Path otherSpelling = dir.resolve("sub/../in.jsonl");
+        Files.createDirectories(dir.resolve("sub"));
+        for (Path same : List.of(input, link, otherSpelling)) {
+            err.getBuffer().setLength(0);
+            int exit = run("verify", "--input", input.toString(), "--output", same.toString());
+            assertThat(exit).as(same.toString()).isEqualTo(2);
+            assertThat(err.toString())
+                    .contains("Invalid --output " + same + ": it is the --input file");
+            assertThat(Files.readString(input)).isEqualTo(content);
+        }
+    }
+
+    @Test
     void aMissingInputIsAUsageError() {
         int exit = run("verify", "--input", dir.resolve("absent.jsonl").toString());
 

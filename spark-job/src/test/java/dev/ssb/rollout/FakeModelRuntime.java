@@ -76,6 +76,26 @@ public final class FakeModelRuntime implements ModelRuntime {
         throw new IllegalStateException("No runtime for " + checkpoint);
     }
 
+    @Override
+    public dev.ssb.worker.api.NativeRuntime nativeRuntime() {
+        return real().nativeRuntime();
+    }
+
+    @Override
+    public double matmulGflops(Device device, int n) {
+        return real().matmulGflops(device, n);
+    }
+
+    /** The real runtime behind this fake (the first other provider that is not a test double). */
+    private static ModelRuntime real() {
+        for (ModelRuntime other : ServiceLoader.load(ModelRuntime.class)) {
+            if (other.getClass().getName().startsWith("dev.ssb.worker.")) {
+                return other;
+            }
+        }
+        throw new IllegalStateException("No native runtime on the classpath");
+    }
+
     private static final class FakeModel implements LanguageModel {
         private final String id;
         private final Device device;

@@ -4,7 +4,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one {@code local[2]} SparkSession of a test JVM: bound to 127.0.0.1, UI off, few shuffle
- * partitions. Spark stops it in its own shutdown hook.
+ * partitions, warehouse in a temporary folder. Spark stops it in its own shutdown hook.
  */
 public final class SharedSpark {
 
@@ -23,6 +23,9 @@ public final class SharedSpark {
                             .config("spark.ui.enabled", "false")
                             .config("spark.sql.shuffle.partitions", "4")
                             .config("spark.default.parallelism", "2")
+                            .config(
+                                    "spark.sql.warehouse.dir",
+                                    SparkSessions.temporaryWarehouse().toUri().toString())
                             .getOrCreate();
         }
         return session;

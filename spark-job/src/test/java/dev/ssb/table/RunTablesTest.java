@@ -48,11 +48,28 @@ class RunTablesTest {
 
     private void table(String relative, boolean manifest, boolean parquet) throws Exception {
         Path dir = Files.createDirectories(run.resolve(relative));
-        if (manifest) {
-            Files.writeString(dir.resolve(RunLayout.MANIFEST), "{}");
-        }
+        java.util.SortedMap<String, Long> files = new java.util.TreeMap<>();
         if (parquet) {
             Files.writeString(dir.resolve("part-00000.snappy.parquet"), "");
+            files.put("part-00000.snappy.parquet", 0L);
+        }
+        if (manifest) {
+            Manifest m =
+                    new Manifest(
+                            "s",
+                            relative,
+                            "r",
+                            "h",
+                            "h",
+                            "",
+                            java.util.List.of(),
+                            Map.of(),
+                            "t0",
+                            "t1",
+                            0,
+                            new java.util.TreeMap<>(),
+                            files);
+            Files.write(dir.resolve(RunLayout.MANIFEST), m.toJson());
         }
     }
 }

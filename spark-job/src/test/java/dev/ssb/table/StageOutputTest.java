@@ -89,8 +89,8 @@ class StageOutputTest {
     }
 
     @Test
-    void crashedRunLeavesTheStageIncomplete() {
-        stage().run(config, "h", false, writes(2, 2, new AtomicInteger()));
+    void aFailedForcedRewriteKeepsTheCommittedTables() throws Exception {
+        stage().run(config, "h", false, writes(3, 2, new AtomicInteger()));
         StageOutput.Body crashes =
                 o -> {
                     o.writeTable("left", spark.range(9).toDF("x"));
@@ -98,12 +98,87 @@ class StageOutputTest {
                 };
         assertThatThrownBy(() -> stage().run(config, "h", true, crashes))
                 .hasMessage("executor lost");
+        assertThat(stage().isComplete()).isTrue();
+        assertThat(spark.read().parquet(out.resolve("r1/left").toString()).count()).isEqualTo(3);
+        assertThat(spark.read().parquet(out.resolve("r1/right").toString()).count()).isEqualTo(2);
+        assertThat(stage().manifest("left").orElseThrow().count("left")).isEqualTo(3);
+        try (var files = Files.list(out.resolve("r1"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith(StageOutput.PREVIOUS_PREFIX))
+                    .doesNotContain(RunLock.FILE);
+        }
+    }
+
+    @Test
+    void whatADeadWriterLeftAsideIsPutBack() throws Exception {
+        stage().run(config, "h", false, writes(3, 2, new AtomicInteger()));
+        // the state a process killed in the middle of a forced rewrite of "left" leaves behind
+        Path aside = Files.createDirectories(out.resolve("r1/_previous-dead/left"));
+        try (var files = Files.list(out.resolve("r1/left"))) {
+            for (Path f : files.toList()) {
+                Files.move(f, aside.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(out.resolve("r1/left/part-new.parquet"), "half written");
         assertThat(stage().isComplete()).isFalse();
-        assertThat(
-                        new RunLayout(out.toString(), "r1")
-                                .isComplete("right", new org.apache.hadoop.conf.Configuration()))
-                .as("the untouched table's manifest was dropped too")
-                .isFalse();
+
+        AtomicInteger calls = new AtomicInteger();
+        StageOutput.Outcome again = stage().run(config, "h", false, writes(7, 7, calls));
+        assertThat(again.skipped()).as("the previous version was restored, complete").isTrue();
+        assertThat(calls).hasValue(0);
+        assertThat(spark.read().parquet(out.resolve("r1/left").toString()).count()).isEqualTo(3);
+        assertThat(out.resolve("r1/_previous-dead")).doesNotExist();
+    }
+
+    @Test
+    void aTruncatedPartFileMakesTheTableIncompleteNamingIt() throws Exception {
+        stage().run(config, "h", false, writes(50, 2, new AtomicInteger()));
+        RunLayout layout = new RunLayout(out.toString(), "r1");
+        var hadoop = new org.apache.hadoop.conf.Configuration();
+        Manifest m = layout.manifest("left", hadoop).orElseThrow();
+        assertThat(m.files())
+                .isNotEmpty()
+                .allSatisfy((name, size) -> assertThat(size).isPositive());
+        assertThat(m.files().keySet()).allMatch(n -> n.endsWith(".parquet"));
+        String part = m.files().firstKey();
+        Path file = out.resolve("r1/left").resolve(part);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertThat(layout.incompleteReason("left", hadoop))
+                .hasValue(
+                        part
+                                + " is "
+                                + bytes.length / 2
+                                + " bytes, its manifest says "
+                                + bytes.length
+                                + " (truncated or replaced)");
+        assertThat(stage().isComplete()).isFalse();
+        assertThat(layout.manifest("left", hadoop)).isEmpty();
+        var runDir = new org.apache.hadoop.fs.Path(out.resolve("r1").toString());
+        assertThat(RunTables.discover(runDir, hadoop)).containsOnlyKeys("right");
+        assertThat(RunTables.incomplete(runDir, hadoop)).containsOnlyKeys("left");
+        Files.delete(file);
+        assertThat(layout.incompleteReason("left", hadoop))
+                .hasValue(part + " is missing (listed in its manifest)");
+    }
+
+    @Test
+    void aSecondWriterFailsNamingTheOwner() throws Exception {
+        Path lease = Files.createDirectories(out.resolve("r1")).resolve(RunLock.FILE);
+        Files.writeString(
+                lease,
+                "{\"owner\":\"alice pid 4242\",\"host\":\"node7\","
+                        + "\"started\":\"2026-12-04T10:00:00Z\",\"purpose\":\"stage rollout\"}");
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(() -> stage().run(config, "h", false, writes(1, 1, calls)))
+                .hasMessageContaining("Cannot write run")
+                .hasMessageContaining(
+                        "being written by alice pid 4242 on node7 since 2026-12-04T10:00:00Z"
+                                + " (stage rollout)")
+                .hasMessageContaining("10 min");
+        assertThat(calls).hasValue(0);
+        assertThat(lease).exists();
     }
 
     @Test

@@ -5,4 +5,14 @@ public interface ModelRuntime {
 
     /** See {@link ModelWorker#load(String, Device)}. */
     LanguageModel load(String checkpoint, Device device);
+
+    /** See {@link ModelWorker#nativeRuntime()}. */
+    default NativeRuntime nativeRuntime() {
+        throw new UnsupportedOperationException(getClass().getName() + " has no native runtime");
+    }
+
+    /** See {@link ModelWorker#matmulGflops(Device, int)}. */
+    default double matmulGflops(Device device, int n) {
+        throw new UnsupportedOperationException(getClass().getName() + " has no native runtime");
+    }
 }

@@ -21,6 +21,21 @@ public final class ModelWorker {
         return runtime().load(checkpoint, device);
     }
 
+    /** The native runtime (libtorch) this JVM loaded: versions, path, flavour, CUDA devices. */
+    public static NativeRuntime nativeRuntime() {
+        return runtime().nativeRuntime();
+    }
+
+    /**
+     * The speed of an {@code n × n} matrix product on {@code device} in GFLOP/s (best of three).
+     *
+     * @throws IllegalStateException when {@code device} is a GPU libtorch cannot see (and it has no
+     *     CPU fallback)
+     */
+    public static double matmulGflops(Device device, int n) {
+        return runtime().matmulGflops(device, n);
+    }
+
     static ModelRuntime runtime() {
         return Services.find(ModelRuntime.class);
     }

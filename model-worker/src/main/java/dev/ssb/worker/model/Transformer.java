@@ -71,7 +71,7 @@ public final class Transformer implements AutoCloseable {
     /**
      * Loads the weights named in {@code config} from {@code source} onto {@code device}.
      *
-     * @param dtype FLOAT32, or FLOAT16 (GPU only)
+     * @param dtype FLOAT32, or FLOAT16 / BFLOAT16 (GPU only)
      * @throws IllegalArgumentException naming a missing or misshapen tensor
      */
     public static Transformer create(
@@ -92,8 +92,9 @@ public final class Transformer implements AutoCloseable {
             boolean trainable) {
         requireNonNull(config, "config is null");
         requireNonNull(source, "source is null");
-        if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
-            throw new IllegalArgumentException("Invalid dtype: " + dtype + " (FLOAT32 or FLOAT16)");
+        if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16 && dtype != DataType.BFLOAT16) {
+            throw new IllegalArgumentException(
+                    "Invalid dtype: " + dtype + " (FLOAT32, or FLOAT16 / BFLOAT16 on a GPU)");
         }
         if (config.headDim() % 2 != 0) {
             throw new IllegalArgumentException("Invalid head_dim: " + config.headDim() + " (odd)");

@@ -6,6 +6,7 @@ import dev.ssb.worker.api.Device;
 import dev.ssb.worker.api.LanguageModel;
 import dev.ssb.worker.api.ModelRuntime;
 import dev.ssb.worker.api.ModelWorker;
+import dev.ssb.worker.api.NativeRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,6 +44,19 @@ public final class PtModelRuntime implements ModelRuntime {
         }
         Path name = dir.toAbsolutePath().normalize().getFileName();
         return PtLanguageModel.open(dir, name == null ? checkpoint : name.toString(), device);
+    }
+
+    @Override
+    public NativeRuntime nativeRuntime() {
+        return LibTorch.inspect();
+    }
+
+    @Override
+    public double matmulGflops(Device device, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("Invalid n: " + n + " (must be >= 1)");
+        }
+        return LibTorch.matmulGflops(device, n, 3);
     }
 
     /**

@@ -273,12 +273,60 @@ class PtLanguageModelTest {
     }
 
     @Test
-    void gpuRequestFallsBackToTheCpuWhenCudaIsAbsent() {
+    void gpuRequestFailsNamingTheLibtorchSettingsWhenCudaIsAbsent() {
+        assumeTrue(Devices.gpuCount() == 0, "a GPU is present");
+        assertThatThrownBy(
+                        () ->
+                                ModelWorker.load(
+                                        checkpoint.toString(),
+                                        Device.gpu(0, Device.DType.BFLOAT16)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Cannot use GPU 0: the loaded libtorch sees 0 CUDA device(s)")
+                .hasMessageContaining("flavor cpu")
+                .hasMessageContaining("PYTORCH_LIBRARY_PATH")
+                .hasMessageContaining("PYTORCH_FLAVOR=cu128")
+                .hasMessageContaining("pytorch-native-cu128")
+                .hasMessageContaining("model.device_fallback=cpu");
+    }
+
+    @Test
+    void gpuRequestWithFallbackRunsOnTheCpuWhenCudaIsAbsent() {
         assumeTrue(Devices.gpuCount() == 0, "a GPU is present");
         try (LanguageModel model =
-                ModelWorker.load(checkpoint.toString(), Device.gpu(0, Device.DType.FLOAT16))) {
+                ModelWorker.load(
+                        checkpoint.toString(),
+                        Device.gpu(0, Device.DType.FLOAT16).withCpuFallback(true))) {
             assertThat(model.device()).isEqualTo(Device.cpu());
         }
+    }
+
+    @Test
+    void anExistingGpuIsKeptAndCpuRefusesHalfTypes() {
+        Device gpu = Device.gpu(1, Device.DType.BFLOAT16);
+        assertThat(Devices.resolve(gpu, 2, "test")).isSameAs(gpu);
+        assertThatThrownBy(() -> Devices.resolve(gpu, 1, "libtorch X"))
+                .hasMessageContaining("sees 1 CUDA device(s) (libtorch X)");
+        assertThat(Devices.resolve(gpu.withCpuFallback(true), 1, "test")).isEqualTo(Device.cpu());
+        assertThatThrownBy(() -> new Device(-1, Device.DType.BFLOAT16))
+                .hasMessage("Invalid dtype: BFLOAT16 on CPU (use FLOAT32)");
+        assertThat(Devices.dataType(gpu)).isEqualTo(ai.djl.ndarray.types.DataType.BFLOAT16);
+    }
+
+    @Test
+    void nativeRuntimeReportsTheBundledCpuLibtorch() {
+        assumeTrue(Devices.gpuCount() == 0, "a GPU is present");
+        var runtime = ModelWorker.nativeRuntime();
+        assertThat(runtime.libtorchVersion()).isEqualTo(LibTorch.EXPECTED_VERSION);
+        assertThat(runtime.flavor()).isEqualTo("cpu");
+        assertThat(runtime.cuda()).isFalse();
+        assertThat(runtime.gpus()).isEmpty();
+        assertThat(Path.of(runtime.libtorchPath())).isDirectory();
+        assertThat(ModelWorker.matmulGflops(Device.cpu(), 128)).isPositive();
+        assertThat(LibTorch.flavor(null, "/c/pytorch/2.7.1-cu128-linux-x86_64")).isEqualTo("cu128");
+        assertThat(LibTorch.flavor(null, "/c/pytorch/2.7.1-20250812-cpu-linux-x86_64"))
+                .isEqualTo("cpu");
+        assertThat(LibTorch.flavor("cu126", "/x")).isEqualTo("cu126");
+        assertThat(LibTorch.flavor("", "/usr/lib/torch")).isEqualTo("unknown");
     }
 
     @Test
