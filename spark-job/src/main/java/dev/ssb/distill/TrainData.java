@@ -3,6 +3,7 @@ package dev.ssb.distill;
 import static org.apache.spark.sql.functions.col;
 
 import dev.ssb.table.Schemas;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -54,28 +55,27 @@ final class TrainData implements AutoCloseable {
                         col("logsumexp"),
                         col("k"),
                         col("temperature"));
-        List<Row> other =
-                columns.filter(col("temperature").notEqual(settings.kdTemperature()))
-                        .select(col("problem_id"), col("temperature"))
-                        .limit(1)
-                        .collectAsList();
-        if (!other.isEmpty()) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Invalid distill.kd_temperature: %s (teacher_logits row %s was stored"
-                                    + " at temperature %s; set logits.temperature and"
-                                    + " distill.kd_temperature alike)",
-                            settings.kdTemperature(),
-                            other.get(0).getString(0),
-                            other.get(0).getFloat(1)));
+        // one scan of two small columns: the ids (sorted here, in Spark's binary UTF-8 order,
+        // without a shuffle) and each row's temperature
+        List<Row> keys = columns.select(col("problem_id"), col("temperature")).collectAsList();
+        for (Row r : keys) {
+            if (r.getFloat(1) != settings.kdTemperature()) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                "Invalid distill.kd_temperature: %s (teacher_logits row %s was"
+                                        + " stored at temperature %s; set logits.temperature and"
+                                        + " distill.kd_temperature alike)",
+                                settings.kdTemperature(), r.getString(0), r.getFloat(1)));
+            }
         }
         List<String> ids =
-                columns
-                        .select(col("problem_id"))
-                        .orderBy(col("problem_id"))
-                        .collectAsList()
-                        .stream()
+                keys.stream()
                         .map(r -> r.getString(0))
+                        .sorted(
+                                (x, y) ->
+                                        Arrays.compareUnsigned(
+                                                x.getBytes(StandardCharsets.UTF_8),
+                                                y.getBytes(StandardCharsets.UTF_8)))
                         .toList();
         if (ids.isEmpty()) {
             throw new IllegalStateException("Cannot run distill: table teacher_logits is empty");
