@@ -221,7 +221,7 @@ class DistillStageTest {
 
     @Test
     void fourWorkersRunUnderAMaxResultSizeBelowFourAdaptersAndGiveTheOneWorkerLosses() {
-        // rank 64: an adapter (128 KiB) well above the few KiB of framing Spark adds per task
+        // rank 64: an adapter (256 KiB) well above the few KiB of framing Spark adds per task
         SsbConfig single =
                 prepared("rank64-one")
                         .with(SsbProperties.DISTILL_LORA_RANK, 64)
