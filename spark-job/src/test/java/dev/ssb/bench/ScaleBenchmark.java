@@ -413,7 +413,7 @@ public final class ScaleBenchmark {
                         .descendants()
                         .forEach(
                                 p -> {
-                                    String cmd = p.info().commandLine().orElse("");
+                                    String cmd = commandLine(p.pid());
                                     long hwm = status(Long.toString(p.pid()), "VmHWM");
                                     if (hwm > 0) {
                                         commands.putIfAbsent(p.pid(), cmd);
@@ -425,6 +425,21 @@ public final class ScaleBenchmark {
                 } catch (InterruptedException e) {
                     return;
                 }
+            }
+        }
+
+        /**
+         * /proc/PID/cmdline: {@code ProcessHandle.Info.commandLine()} is empty for the executors,
+         * whose class paths are too long for it.
+         */
+        private static String commandLine(long pid) {
+            try {
+                return new String(
+                                Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                                java.nio.charset.StandardCharsets.UTF_8)
+                        .replace('\0', ' ');
+            } catch (IOException | RuntimeException e) {
+                return "";
             }
         }
 

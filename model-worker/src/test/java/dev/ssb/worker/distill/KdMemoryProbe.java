@@ -16,6 +16,7 @@ import dev.ssb.worker.model.Transformer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -127,8 +128,8 @@ final class KdMemoryProbe {
         return new TeacherLogits(
                 t.k(),
                 t.temperature(),
-                java.util.Arrays.copyOf(t.topkIds(), n * t.k()),
-                java.util.Arrays.copyOf(t.topkLogits(), n * t.k()),
-                java.util.Arrays.copyOf(t.logSumExp(), n));
+                Arrays.copyOf(t.topkIds(), n * t.k()),
+                Arrays.copyOf(t.topkLogits(), n * t.k()),
+                Arrays.copyOf(t.logSumExp(), n));
     }
 }
