@@ -30,10 +30,15 @@ final class TrainData implements AutoCloseable {
 
     private final List<String> problemIds;
     private final JavaPairRDD<Integer, TrainExample> rows;
+    private final Broadcast<Map<String, Integer>> byId;
 
-    private TrainData(List<String> problemIds, JavaPairRDD<Integer, TrainExample> rows) {
+    private TrainData(
+            List<String> problemIds,
+            JavaPairRDD<Integer, TrainExample> rows,
+            Broadcast<Map<String, Integer>> byId) {
         this.problemIds = problemIds;
         this.rows = rows;
+        this.byId = byId;
     }
 
     /**
@@ -98,7 +103,7 @@ final class TrainData implements AutoCloseable {
                                     return new Tuple2<>(byId.value().get(e.problemId()), e);
                                 })
                         .persist(StorageLevel.MEMORY_AND_DISK());
-        return new TrainData(ids, rows);
+        return new TrainData(ids, rows, byId);
     }
 
     int size() {
@@ -159,9 +164,10 @@ final class TrainData implements AutoCloseable {
     /** An example at position {@code position} of a worker's batch {@code step}. */
     record Placed(int step, int position, TrainExample example) implements java.io.Serializable {}
 
-    /** Releases the persisted rows. */
+    /** Releases the persisted rows and the id index. */
     @Override
     public void close() {
         rows.unpersist(false);
+        byId.destroy();
     }
 }
