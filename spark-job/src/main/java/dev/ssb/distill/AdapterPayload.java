@@ -59,6 +59,11 @@ record AdapterPayload(
         return of(adapter.config(), adapter.tensors());
     }
 
+    /** Bytes of the tensors' float32 values: what a copy of the adapter weighs on the wire. */
+    long bytes() {
+        return 4L * data.stream().mapToLong(d -> d.length).sum();
+    }
+
     LoraConfig config() {
         return new LoraConfig(rank, alpha, modules);
     }

@@ -1,12 +1,9 @@
 package dev.ssb.distill;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.table.RunLayout;
-import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
 import dev.ssb.worker.api.LoraAdapter;
 import java.io.IOException;
@@ -20,7 +17,6 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -104,7 +100,6 @@ public final class DistillStage {
                 force,
                 out -> {
                     String input = layout.tablePath(TEACHER_LOGITS).toString();
-                    List<TrainExample> data = load(spark.read().parquet(input), settings);
                     org.apache.hadoop.fs.Path work =
                             new org.apache.hadoop.fs.Path(layout.runPath(), WORK_DIR);
                     DistillTrainer trainer =
@@ -116,7 +111,13 @@ public final class DistillStage {
                                             new org.apache.hadoop.fs.Path(work, "checkpoints"),
                                             hadoop),
                                     listener);
-                    DistillTrainer.Result result = trainer.train(data, resume);
+                    DistillTrainer.Result result;
+                    int examples;
+                    // the executors read teacher_logits; the driver sees only its problem ids
+                    try (TrainData data = TrainData.load(spark.read().parquet(input), settings)) {
+                        examples = data.size();
+                        result = trainer.train(data, resume);
+                    }
                     List<Row> rows =
                             result.metrics().stream()
                                     .map(m -> m.toRow(settings.runId(), settings.configHash()))
@@ -130,7 +131,7 @@ public final class DistillStage {
                             TrainingPlot.png(result.metrics(), "distill " + settings.runId()),
                             hadoop);
                     Map<String, Long> counts = new LinkedHashMap<>();
-                    counts.put("examples", (long) data.size());
+                    counts.put("examples", (long) examples);
                     counts.put("epochs", (long) settings.epochs());
                     counts.put("steps", (long) result.metrics().size());
                     counts.put(
@@ -141,44 +142,6 @@ public final class DistillStage {
                     counts.put("resumed_from_step", (long) result.resumedFrom());
                     return new StageOutput.Result(List.of(input), result.modelId(), counts);
                 });
-    }
-
-    /**
-     * The training examples, sorted by problem id (the data order's base), after checking the
-     * schema and that every row's teacher temperature is the KD temperature.
-     */
-    static List<TrainExample> load(Dataset<Row> teacherLogits, DistillSettings settings) {
-        Schemas.require(NAME, teacherLogits, INPUT_SCHEMA);
-        List<TrainExample> data =
-                teacherLogits
-                        .select(
-                                col("problem_id"),
-                                col("student_prompt_ids"),
-                                col("reply_ids"),
-                                col("topk_ids"),
-                                col("topk_logits"),
-                                col("logsumexp"),
-                                col("k"),
-                                col("temperature"))
-                        .orderBy(col("problem_id"))
-                        .collectAsList()
-                        .stream()
-                        .map(TrainExample::fromRow)
-                        .toList();
-        if (data.isEmpty()) {
-            throw new IllegalStateException("Cannot run distill: table teacher_logits is empty");
-        }
-        for (TrainExample e : data) {
-            if (e.temperature() != settings.kdTemperature()) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Invalid distill.kd_temperature: %s (teacher_logits row %s was"
-                                        + " stored at temperature %s; set logits.temperature and"
-                                        + " distill.kd_temperature alike)",
-                                settings.kdTemperature(), e.problemId(), e.temperature()));
-            }
-        }
-        return data;
     }
 
     private static void writeAdapter(

@@ -10,6 +10,7 @@ import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.LoraConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The driver's training loop. The driver owns the LoRA weights and AdamW; each step it broadcasts
- * the adapter, runs one task per shard of the global batch (each returns gradient sums over its
- * reply tokens), adds the shards, divides by the batch's tokens, and applies one clipped AdamW
- * update — exactly large-batch training, so the loss curve does not depend on the shard count.
+ * the adapter (torrent broadcast), runs one task per shard of the global batch on examples the
+ * executors read and exchange themselves ({@link TrainData}), each returning gradient sums over its
+ * reply tokens, which are added up on the executors (tree aggregation); the driver divides the one
+ * sum it receives by the batch's tokens and applies one clipped AdamW update — exactly large-batch
+ * training, so the loss curve does not depend on the shard count. Its traffic per step is one
+ * adapter out and one gradient in, whatever the shard count, recorded as {@code driver_bytes}.
  */
 final class DistillTrainer {
 
@@ -51,6 +55,7 @@ final class DistillTrainer {
     private final String stageHash;
     private final DistillCheckpoints checkpoints;
     private final StepListener listener;
+    private DriverTraffic traffic;
 
     DistillTrainer(
             JavaSparkContext jsc,
@@ -76,7 +81,17 @@ final class DistillTrainer {
         return Math.max(1, jsc.sc().getExecutorMemoryStatus().size() - 1); // minus the driver
     }
 
-    Result train(List<TrainExample> data, boolean resume) {
+    /** Trains on {@code data}, from the latest checkpoint when {@code resume}. */
+    Result train(TrainData data, boolean resume) {
+        try (DriverTraffic t = DriverTraffic.attach(jsc.sc())) {
+            traffic = t;
+            return run(data, resume);
+        } finally {
+            traffic = null;
+        }
+    }
+
+    private Result run(TrainData data, boolean resume) {
         DataOrder order = new DataOrder(data.size(), settings.batchSize(), settings.runSeed());
         int perEpoch = order.stepsPerEpoch();
         int total = perEpoch * settings.epochs();
@@ -149,12 +164,12 @@ final class DistillTrainer {
                 params.values().stream().mapToLong(HostTensor::size).sum());
         TrainProgress progress =
                 new TrainProgress(start, total, settings.epochs(), settings.logEvery());
-        Batches batches = new Batches(data, order);
+        Batches batches = new Batches(order);
         int h = settings.syncEvery();
         for (int first = start + 1; first <= total; first += h) {
             long t0 = System.nanoTime();
             int last = Math.min(total, first + h - 1);
-            List<List<TrainExample>> round = new ArrayList<>();
+            List<int[]> round = new ArrayList<>();
             for (int step = first; step <= last; step++) {
                 round.add(batches.of(step));
             }
@@ -163,6 +178,7 @@ final class DistillTrainer {
                             ? List.of(
                                     syncStep(
                                             first,
+                                            data,
                                             round.get(0),
                                             workers,
                                             lora,
@@ -171,8 +187,8 @@ final class DistillTrainer {
                                             perEpoch,
                                             t0))
                             : localRound(
-                                    first, round, total, workers, lora, params, adamW, perEpoch,
-                                    t0);
+                                    first, data, round, total, workers, lora, params, adamW,
+                                    perEpoch, t0);
             metrics.addAll(done);
             int every = settings.checkpointEvery();
             if (last / every > (first - 1) / every || last == total) {
@@ -200,29 +216,49 @@ final class DistillTrainer {
         return new Result(new LoraAdapter(lora, params), metrics, modelId, start);
     }
 
-    /** One synchronous step: shards' gradient sums added, averaged over tokens, one update. */
+    /**
+     * One synchronous step: the shards' gradient sums added up on the executors (tree aggregation,
+     * the last addition on an executor too), so the driver receives one gradient and broadcasts one
+     * adapter whatever the number of shards; averaged over tokens; one update.
+     */
     private StepMetrics syncStep(
             int step,
-            List<TrainExample> batch,
+            TrainData data,
+            int[] batch,
             int workers,
             LoraConfig lora,
             Map<String, HostTensor> params,
             AdamW adamW,
             int perEpoch,
             long t0) {
-        List<List<TrainExample>> shards = DataOrder.shards(batch, workers);
-        Broadcast<AdapterPayload> adapter = jsc.broadcast(AdapterPayload.of(lora, params));
-        GradientResult sum;
-        try {
-            List<byte[]> encoded = shards.stream().map(ArrowShards::encode).toList();
-            List<ShardGradient> results =
-                    jsc.parallelize(encoded, encoded.size())
-                            .map(new GradientTasks.Shard(settings, adapter))
-                            .collect();
-            sum = Gradients.sum(results.stream().map(ShardGradient::toResult).toList());
-        } finally {
-            adapter.destroy();
+        List<List<Integer>> shards =
+                DataOrder.shards(Arrays.stream(batch).boxed().toList(), workers);
+        int[][][] plan = new int[shards.size()][1][];
+        for (int w = 0; w < plan.length; w++) {
+            plan[w][0] = shards.get(w).stream().mapToInt(Integer::intValue).toArray();
         }
+        AdapterPayload payload = AdapterPayload.of(lora, params);
+        String key = "step-" + step;
+        GradientResult sum =
+                traffic.during(
+                        key,
+                        () -> {
+                            Broadcast<AdapterPayload> adapter = jsc.broadcast(payload);
+                            try {
+                                return data.gather(plan)
+                                        .map(new GradientTasks.Shard(settings, adapter))
+                                        .treeAggregate(
+                                                ShardGradient.empty(),
+                                                ShardGradient::plus,
+                                                ShardGradient::plus,
+                                                2,
+                                                true)
+                                        .toResult();
+                            } finally {
+                                adapter.destroy();
+                            }
+                        });
+        long driverBytes = payload.bytes() + traffic.resultBytes(key);
         double norm = adamW.step(params, Gradients.mean(sum));
         return metrics(
                 step,
@@ -234,13 +270,18 @@ final class DistillTrainer {
                 norm,
                 adamW.lastLr(),
                 shards.size(),
-                (System.nanoTime() - t0) / 1_000_000);
+                (System.nanoTime() - t0) / 1_000_000,
+                driverBytes);
     }
 
-    /** One local-SGD round (see {@link LocalSgd}); step times are the round's share. */
+    /**
+     * One local-SGD round (see {@link LocalSgd}); step times and driver bytes are the round's
+     * share.
+     */
     private List<StepMetrics> localRound(
             int first,
-            List<List<TrainExample>> round,
+            TrainData data,
+            List<int[]> round,
             int total,
             int workers,
             LoraConfig lora,
@@ -248,36 +289,34 @@ final class DistillTrainer {
             AdamW adamW,
             int perEpoch,
             long t0) {
-        List<LocalSgd.WorkerResult> results =
-                LocalSgd.round(jsc, settings, total, lora, params, adamW, round, workers);
+        String key = "round-" + first;
+        // the broadcast start: adapter and both moments, each the adapter's size
+        long startBytes = 3 * AdapterPayload.of(lora, params).bytes();
+        LocalSgd.Sum r =
+                traffic.during(
+                        key,
+                        () ->
+                                LocalSgd.round(
+                                        jsc, settings, total, lora, params, adamW, data, round,
+                                        workers));
+        long driverBytes = (startBytes + traffic.resultBytes(key)) / round.size();
         long ms = (System.nanoTime() - t0) / 1_000_000 / round.size();
         List<StepMetrics> out = new ArrayList<>();
         for (int i = 0; i < round.size(); i++) {
-            double kd = 0;
-            double ce = 0;
-            double weightedNorm = 0;
-            long tokens = 0;
-            int examples = 0;
-            for (LocalSgd.WorkerResult r : results) {
-                kd += r.kdSums()[i];
-                ce += r.ceSums()[i];
-                tokens += r.tokens()[i];
-                examples += r.examples()[i];
-                weightedNorm += r.norms()[i] * r.tokens()[i];
-            }
             int step = first + i;
             out.add(
                     metrics(
                             step,
                             perEpoch,
-                            kd,
-                            ce,
-                            tokens,
-                            examples,
-                            weightedNorm / tokens,
+                            r.kdSums()[i],
+                            r.ceSums()[i],
+                            r.tokens()[i],
+                            r.examples()[i],
+                            r.weightedNorms()[i] / r.tokens()[i],
                             adamW.config().lrAt(step - 1),
-                            results.size(),
-                            ms));
+                            r.workers(),
+                            ms,
+                            driverBytes));
         }
         return out;
     }
@@ -292,7 +331,8 @@ final class DistillTrainer {
             double norm,
             double lr,
             int workers,
-            long ms) {
+            long ms,
+            long driverBytes) {
         double kd = kdSum / tokens;
         double ce = ceSum / tokens;
         return new StepMetrics(
@@ -307,32 +347,27 @@ final class DistillTrainer {
                 examples,
                 tokens / (double) examples,
                 workers,
-                ms);
+                ms,
+                driverBytes);
     }
 
-    /** The examples of each step's global batch ({@link DataOrder}), one epoch's order cached. */
+    /** The example indices of each step's global batch ({@link DataOrder}), one epoch cached. */
     private static final class Batches {
-        private final List<TrainExample> data;
         private final DataOrder order;
         private int[] permutation;
         private int epoch = -1;
 
-        Batches(List<TrainExample> data, DataOrder order) {
-            this.data = data;
+        Batches(DataOrder order) {
             this.order = order;
         }
 
-        List<TrainExample> of(int step) {
+        int[] of(int step) {
             int e = (step - 1) / order.stepsPerEpoch();
             if (e != epoch) {
                 permutation = order.permutation(e);
                 epoch = e;
             }
-            List<TrainExample> batch = new ArrayList<>();
-            for (int i : order.batch(permutation, (step - 1) % order.stepsPerEpoch())) {
-                batch.add(data.get(i));
-            }
-            return batch;
+            return order.batch(permutation, (step - 1) % order.stepsPerEpoch());
         }
     }
 }

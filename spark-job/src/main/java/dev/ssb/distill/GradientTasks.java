@@ -44,10 +44,10 @@ final class GradientTasks {
     }
 
     /**
-     * Gradient sums of one shard (Arrow IPC bytes, see {@link ArrowShards}) under the broadcast
-     * adapter.
+     * Gradient sums of one worker's shard of a step (gathered by {@link TrainData#gather}: a list
+     * holding one batch) under the broadcast adapter.
      */
-    static final class Shard implements Function<byte[], ShardGradient> {
+    static final class Shard implements Function<List<List<TrainExample>>, ShardGradient> {
         private final DistillSettings settings;
         private final Broadcast<AdapterPayload> adapter;
 
@@ -57,8 +57,14 @@ final class GradientTasks {
         }
 
         @Override
-        public ShardGradient call(byte[] arrow) {
-            List<TrainExample> shard = ArrowShards.decode(arrow);
+        public ShardGradient call(List<List<TrainExample>> batches) {
+            if (batches.size() != 1 || batches.get(0).isEmpty()) {
+                throw new IllegalStateException(
+                        "Cannot compute a shard gradient: the shard has "
+                                + batches.size()
+                                + " batches (expected one, non-empty)");
+            }
+            List<TrainExample> shard = batches.get(0);
             LoraAdapter lora = adapter.value().toAdapter();
             return ExecutorModels.withModel(
                     settings.checkpoint(),

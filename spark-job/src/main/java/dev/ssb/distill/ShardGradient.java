@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * A {@link GradientResult} in a Java-serializable form, as a gradient task returns it: sums over
- * the shard's reply tokens, so shards add up to the global batch.
+ * the shard's reply tokens, so shards add up to the global batch ({@link #plus}, on the executors).
  *
  * @param names parameter names, sorted
  * @param shapes shape of each gradient
@@ -41,6 +41,52 @@ record ShardGradient(
                             "Invalid shard gradient: %s names, %s shapes, %s tensors",
                             names.size(), shapes.size(), sums.size()));
         }
+    }
+
+    /** The sum of no shards: the zero of {@link #plus}. */
+    static ShardGradient empty() {
+        return new ShardGradient(List.of(), List.of(), List.of(), 0, 0, 0, 0);
+    }
+
+    /**
+     * The sum of this and {@code other}, written into this one's arrays (a Spark aggregation may
+     * reuse its first argument), or {@code other} when this is empty.
+     *
+     * @throws IllegalArgumentException when the two hold different tensors
+     */
+    ShardGradient plus(ShardGradient other) {
+        if (other.names.isEmpty()) {
+            return this;
+        }
+        if (names.isEmpty()) {
+            return other;
+        }
+        if (!names.equals(other.names)) {
+            throw new IllegalArgumentException(
+                    "Cannot add shard gradients of different tensors: "
+                            + names.size()
+                            + " and "
+                            + other.names.size());
+        }
+        for (int i = 0; i < sums.size(); i++) {
+            float[] a = sums.get(i);
+            float[] b = other.sums.get(i);
+            if (a.length != b.length) {
+                throw new IllegalArgumentException(
+                        "Cannot add shard gradients: " + names.get(i) + " sizes differ");
+            }
+            for (int j = 0; j < a.length; j++) {
+                a[j] += b[j];
+            }
+        }
+        return new ShardGradient(
+                names,
+                shapes,
+                sums,
+                lossKdSum + other.lossKdSum,
+                lossCeSum + other.lossCeSum,
+                tokens + other.tokens,
+                examples + other.examples);
     }
 
     static ShardGradient of(GradientResult result) {

@@ -25,6 +25,9 @@ import org.apache.spark.sql.types.StructType;
  * @param replyLen mean reply length of the batch, in tokens
  * @param workers gradient shards (tasks) the batch was split into
  * @param stepMs wall time of the step on the driver
+ * @param driverBytes bytes through the driver for the step: the broadcast state (the adapter, or
+ *     for local SGD the adapter and both moments, counted once) plus the task results it received
+ *     (Spark's {@code resultSize}); a local-SGD round's total divided among its steps
  */
 public record StepMetrics(
         int step,
@@ -38,7 +41,8 @@ public record StepMetrics(
         int examples,
         double replyLen,
         int workers,
-        long stepMs) {
+        long stepMs,
+        long driverBytes) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,6 +60,7 @@ public record StepMetrics(
                     .add("reply_len", DataTypes.DoubleType, false)
                     .add("workers", DataTypes.IntegerType, false)
                     .add("step_ms", DataTypes.LongType, false)
+                    .add("driver_bytes", DataTypes.LongType, false)
                     .add("run_id", DataTypes.StringType, false)
                     .add("config_hash", DataTypes.StringType, false);
 
@@ -83,6 +88,7 @@ public record StepMetrics(
                 replyLen,
                 workers,
                 stepMs,
+                driverBytes,
                 runId,
                 configHash);
     }
@@ -102,6 +108,7 @@ public record StepMetrics(
         n.put("reply_len", replyLen);
         n.put("workers", workers);
         n.put("step_ms", stepMs);
+        n.put("driver_bytes", driverBytes);
         return n.toString();
     }
 
@@ -120,7 +127,8 @@ public record StepMetrics(
                     n.get("examples").asInt(),
                     n.get("reply_len").asDouble(),
                     n.get("workers").asInt(),
-                    n.get("step_ms").asLong());
+                    n.get("step_ms").asLong(),
+                    n.path("driver_bytes").asLong(0)); // absent in older checkpoints
         } catch (IOException | NullPointerException e) {
             throw new IllegalArgumentException("Invalid metrics line: " + line, e);
         }

@@ -5,12 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.ssb.worker.api.Device;
 import dev.ssb.worker.api.LanguageModel;
 import dev.ssb.worker.api.ModelWorker;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.spark.SparkEnv;
@@ -19,16 +17,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The models of this JVM (a Spark executor, or the driver in local mode), loaded lazily through
- * {@link ModelWorker#load} and kept for the life of the JVM, per (checkpoint, device). A model is
- * not thread-safe: a task holds one replica for the duration of its work. By default there is one
- * replica, so the tasks of an executor take turns on it; with {@value #REPLICAS_CONF} = N up to N
- * tasks decode at once on their own replicas (on CPU, with {@code ai.djl.pytorch.num_threads} about
- * cores / N), at N times the model memory.
+ * {@link ModelWorker#load} per (checkpoint, device) and kept while they are used. A model is not
+ * thread-safe: a task holds one replica for the duration of its work. By default there is one
+ * replica per key, so the tasks of an executor take turns on it; with {@value #REPLICAS_CONF} = N
+ * up to N tasks decode at once on their own replicas (on CPU, with {@code
+ * ai.djl.pytorch.num_threads} about cores / N), at N times the model memory.
+ *
+ * <p>The cache is bounded: at most {@value #CACHE_CONF} models (all keys and replicas together,
+ * default {@value #CACHE_DEFAULT}) live in the JVM; to load another, the least recently used idle
+ * model is closed first, and while every model is busy the caller waits. A replica whose task threw
+ * is closed, not handed out again (its state may be broken: an adapter half set, a device error);
+ * the next task loads a fresh one. {@link #closeAll(Duration)} waits a bounded time for running
+ * tasks.
  */
 public final class ExecutorModels {
 
     /** Spark configuration key: models per (checkpoint, device) in each executor JVM. */
     public static final String REPLICAS_CONF = "spark.ssb.model.replicas";
+
+    /** Spark configuration key: models of all keys kept in each executor JVM. */
+    public static final String CACHE_CONF = "spark.ssb.model.cache";
+
+    static final int CACHE_DEFAULT = 2;
+
+    /** How long the JVM's shutdown waits for tasks still holding a model. */
+    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
 
@@ -40,20 +53,30 @@ public final class ExecutorModels {
         }
     }
 
-    /** The replicas of one key: loaded on demand up to {@code limit}, handed out one per task. */
-    private static final class Pool {
-        final List<LanguageModel> all = new ArrayList<>();
-        final Deque<LanguageModel> free = new ArrayDeque<>();
-        int loading;
+    /** A loaded model; {@code busy} and {@code lastUsed} guarded by {@link #LOCK}. */
+    private static final class Entry {
+        final Key key;
+        final LanguageModel model;
+        boolean busy = true;
+        long lastUsed;
+
+        Entry(Key key, LanguageModel model) {
+            this.key = key;
+            this.model = model;
+        }
     }
 
-    private static final Map<Key, Pool> MODELS = new HashMap<>();
+    private static final Object LOCK = new Object();
+    private static final List<Entry> ENTRIES = new ArrayList<>(); // guarded by LOCK
+    private static final List<Key> LOADING = new ArrayList<>(); // guarded by LOCK
+    private static long clock; // guarded by LOCK
+    private static boolean closing; // guarded by LOCK
     private static final AtomicInteger LOADS = new AtomicInteger();
-    private static boolean closing; // guarded by MODELS
+    private static final AtomicInteger CLOSED = new AtomicInteger();
 
     static {
         Runtime.getRuntime()
-                .addShutdownHook(new Thread(ExecutorModels::closeAll, "ssb-models-close"));
+                .addShutdownHook(new Thread(() -> closeAll(SHUTDOWN_WAIT), "ssb-models-close"));
     }
 
     private ExecutorModels() {}
@@ -64,91 +87,157 @@ public final class ExecutorModels {
      */
     public static <T> T withModel(
             String checkpoint, Device device, Function<LanguageModel, T> work) {
-        return withModel(new Key(checkpoint, device), replicas(), work);
+        return withModel(new Key(checkpoint, device), replicas(), cacheSize(), work);
     }
 
-    /** As above, with at most {@code limit} replicas of {@code key}. */
+    /** As above, with at most {@code limit} replicas of {@code key} and the configured cache. */
     static <T> T withModel(Key key, int limit, Function<LanguageModel, T> work) {
-        LanguageModel model = acquire(key, limit);
+        return withModel(key, limit, cacheSize(), work);
+    }
+
+    /** As above, with at most {@code cache} models in the JVM. */
+    static <T> T withModel(Key key, int limit, int cache, Function<LanguageModel, T> work) {
+        Entry entry = acquire(key, limit, cache);
+        boolean ok = false;
         try {
-            return work.apply(model);
+            T result = work.apply(entry.model);
+            ok = true;
+            return result;
         } finally {
-            release(key, model);
+            release(entry, ok);
         }
     }
 
     /** {@value #REPLICAS_CONF} of this JVM's Spark configuration; 1 outside Spark. */
     static int replicas() {
+        return positive(REPLICAS_CONF, 1);
+    }
+
+    /** {@value #CACHE_CONF} of this JVM's Spark configuration; {@value #CACHE_DEFAULT} outside. */
+    static int cacheSize() {
+        return positive(CACHE_CONF, CACHE_DEFAULT);
+    }
+
+    private static int positive(String key, int fallback) {
         SparkEnv env = SparkEnv.get();
-        int n = env == null ? 1 : env.conf().getInt(REPLICAS_CONF, 1);
+        int n = env == null ? fallback : env.conf().getInt(key, fallback);
         if (n < 1) {
-            throw new IllegalArgumentException(
-                    "Invalid " + REPLICAS_CONF + ": " + n + " (must be >= 1)");
+            throw new IllegalArgumentException("Invalid " + key + ": " + n + " (must be >= 1)");
         }
         return n;
     }
 
-    private static LanguageModel acquire(Key key, int limit) {
-        Pool pool;
-        int replica;
-        synchronized (MODELS) {
-            while (closing) {
-                await(key);
-            }
-            pool = MODELS.computeIfAbsent(key, k -> new Pool());
-            while (true) {
-                LanguageModel ready = pool.free.pollFirst();
-                if (ready != null) {
-                    return ready;
-                }
-                if (pool.all.size() + pool.loading < limit) {
-                    pool.loading++;
-                    replica = pool.all.size() + pool.loading;
-                    break;
-                }
-                await(key);
-            }
-        }
+    /**
+     * The one place a model is read from its checkpoint: {@link ModelWorker#load}, timed and
+     * counted.
+     */
+    private static LanguageModel load(Key key) {
         long t0 = System.nanoTime();
-        LanguageModel model = null;
-        try {
-            model = ModelWorker.load(CheckpointCache.localPath(key.checkpoint()), key.device());
-            LOADS.incrementAndGet();
-            LOG.info(
-                    "Loaded model {} on {} in {} ms (replica {} of at most {})",
-                    key.checkpoint(),
-                    key.device(),
-                    (System.nanoTime() - t0) / 1_000_000,
-                    replica,
-                    limit);
-            return model;
-        } finally {
-            synchronized (MODELS) {
-                pool.loading--;
-                if (model != null) {
-                    pool.all.add(model);
+        LanguageModel model = ModelWorker.load(CheckpointCache.localPath(key.checkpoint()), key.device());
+        LOADS.incrementAndGet();
+        LOG.info(
+                "Loaded model {} on {} in {} ms",
+                key.checkpoint(),
+                key.device(),
+                (System.nanoTime() - t0) / 1_000_000);
+        return model;
+    }
+
+    private static Entry acquire(Key key, int limit, int cache) {
+        Entry victim = null;
+        synchronized (LOCK) {
+            while (true) {
+                if (!closing) {
+                    Entry idle =
+                            ENTRIES.stream()
+                                    .filter(e -> !e.busy && e.key.equals(key))
+                                    .max(Comparator.comparingLong(e -> e.lastUsed))
+                                    .orElse(null);
+                    if (idle != null) {
+                        idle.busy = true;
+                        return idle;
+                    }
+                    long mine =
+                            ENTRIES.stream().filter(e -> e.key.equals(key)).count()
+                                    + LOADING.stream().filter(key::equals).count();
+                    if (mine < limit) {
+                        if (ENTRIES.size() + LOADING.size() < cache) {
+                            break;
+                        }
+                        victim =
+                                ENTRIES.stream()
+                                        .filter(e -> !e.busy)
+                                        .min(Comparator.comparingLong(e -> e.lastUsed))
+                                        .orElse(null);
+                        if (victim != null) {
+                            ENTRIES.remove(victim);
+                            break;
+                        }
+                    }
                 }
-                MODELS.notifyAll();
+                await(key);
+            }
+            LOADING.add(key);
+        }
+        if (victim != null) {
+            LOG.info(
+                    "Closing model {} on {} (least recently used) to load {}: {} models at most"
+                            + " ({})",
+                    victim.key.checkpoint(),
+                    victim.key.device(),
+                    key.checkpoint(),
+                    cache,
+                    CACHE_CONF);
+            close(victim);
+        }
+        Entry loaded = null;
+        try {
+            loaded = new Entry(key, load(key));
+            return loaded;
+        } finally {
+            synchronized (LOCK) {
+                LOADING.remove(key);
+                if (loaded != null) {
+                    ENTRIES.add(loaded);
+                }
+                LOCK.notifyAll();
             }
         }
     }
 
     private static void await(Key key) {
         try {
-            MODELS.wait();
+            LOCK.wait();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted waiting for model " + key, e);
         }
     }
 
-    private static void release(Key key, LanguageModel model) {
-        synchronized (MODELS) {
-            Pool pool = MODELS.get(key);
-            if (pool != null && pool.all.contains(model)) {
-                pool.free.addFirst(model);
-            }
-            MODELS.notifyAll();
+    /** Hands a replica back, or closes it when its task threw. */
+    private static void release(Entry entry, boolean ok) {
+        boolean drop;
+        synchronized (LOCK) {
+            drop = !ok && ENTRIES.remove(entry);
+            entry.busy = false;
+            entry.lastUsed = ++clock;
+            LOCK.notifyAll();
+        }
+        if (drop) {
+            LOG.warn(
+                    "Closing model {} on {}: its task failed; the next task loads a fresh one",
+                    entry.key.checkpoint(),
+                    entry.key.device());
+            close(entry);
+        }
+    }
+
+    private static void close(Entry entry) {
+        try {
+            entry.model.close();
+            CLOSED.incrementAndGet();
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot close model {}: {}", entry.key, e.toString());
         }
     }
 
@@ -157,34 +246,68 @@ public final class ExecutorModels {
         return LOADS.get();
     }
 
-    /**
-     * Closes and forgets every model (tests; the JVM shutdown hook), after the tasks that hold one
-     * have finished with it.
-     */
+    /** How many models this JVM has closed (evicted, failed or shut down). */
+    static int closed() {
+        return CLOSED.get();
+    }
+
+    /** How many models are loaded now. */
+    static int size() {
+        synchronized (LOCK) {
+            return ENTRIES.size();
+        }
+    }
+
+    /** Closes and forgets every model (tests), after the tasks holding one have finished. */
     public static void closeAll() {
-        synchronized (MODELS) {
+        closeAll(Duration.ofDays(1));
+    }
+
+    /**
+     * Closes and forgets every model once no task holds one, waiting at most {@code wait}; models
+     * still held then are left open (closing one under a running task could crash the JVM) and
+     * logged.
+     *
+     * @return how many models were left open
+     */
+    static int closeAll(Duration wait) {
+        List<Entry> idle = new ArrayList<>();
+        int left;
+        synchronized (LOCK) {
             closing = true; // new callers wait until the models are closed
-            while (MODELS.values().stream()
-                    .anyMatch(p -> p.loading > 0 || p.free.size() < p.all.size())) {
-                try {
-                    MODELS.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            for (Map.Entry<Key, Pool> e : MODELS.entrySet()) {
-                for (LanguageModel model : e.getValue().all) {
+            long deadline = System.nanoTime() + wait.toNanos();
+            try {
+                while (!LOADING.isEmpty() || ENTRIES.stream().anyMatch(e -> e.busy)) {
+                    long ms = (deadline - System.nanoTime()) / 1_000_000;
+                    if (ms <= 0) {
+                        break;
+                    }
                     try {
-                        model.close();
-                    } catch (RuntimeException ex) {
-                        LOG.warn("Cannot close model {}: {}", e.getKey(), ex.toString());
+                        LOCK.wait(ms);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
                     }
                 }
+                for (Entry e : List.copyOf(ENTRIES)) {
+                    if (!e.busy) {
+                        ENTRIES.remove(e);
+                        idle.add(e);
+                    }
+                }
+                left = ENTRIES.size();
+            } finally {
+                closing = false;
+                LOCK.notifyAll();
             }
-            MODELS.clear();
-            closing = false;
-            MODELS.notifyAll();
         }
+        if (left > 0) {
+            LOG.warn(
+                    "{} model(s) still in use after waiting {} s: left open",
+                    left,
+                    wait.toSeconds());
+        }
+        idle.forEach(ExecutorModels::close);
+        return left;
     }
 }

@@ -81,9 +81,14 @@ class DistillBenchmark {
         }
         // the bare work of one step: gradients of a 4-example batch on the resident model
         List<TrainExample> data =
-                DistillStage.load(
-                        spark.read().parquet(tmp.resolve("runs/w1/teacher_logits").toString()),
-                        DistillSettings.from(base));
+                spark
+                        .read()
+                        .parquet(tmp.resolve("runs/w1/teacher_logits").toString())
+                        .orderBy("problem_id")
+                        .collectAsList()
+                        .stream()
+                        .map(TrainExample::fromRow)
+                        .toList();
         List<KdExample> batch = data.subList(0, 4).stream().map(TrainExample::toKdExample).toList();
         double bare =
                 ExecutorModels.withModel(

@@ -46,7 +46,8 @@ class DistillCheckpointsTest {
             }
             double norm = adamW.step(params, grads);
             metrics.add(
-                    new StepMetrics(s, 0, 1.0 / s, 1.0 / s, 0.25, norm, 2e-4, 40, 2, 20.0, 2, 5));
+                    new StepMetrics(
+                            s, 0, 1.0 / s, 1.0 / s, 0.25, norm, 2e-4, 40, 2, 20.0, 2, 5, 4096));
         }
         return new TrainState(
                 steps,

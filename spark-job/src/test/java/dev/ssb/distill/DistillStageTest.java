@@ -220,6 +220,45 @@ class DistillStageTest {
     }
 
     @Test
+    void fourWorkersRunUnderAMaxResultSizeBelowFourAdaptersAndGiveTheOneWorkerLosses() {
+        // rank 64: an adapter (256 KiB) well above the few KiB of framing Spark adds per task
+        SsbConfig single =
+                prepared("rank64-one")
+                        .with(SsbProperties.DISTILL_LORA_RANK, 64)
+                        .with(SsbProperties.DISTILL_WORKERS, 1);
+        DistillStage.run(spark, single, false, false);
+        List<Row> one = metrics(single);
+        long adapterBytes = 4 * adapter(single).parameterCount();
+        SsbConfig four =
+                prepared("rank64-four")
+                        .with(SsbProperties.DISTILL_LORA_RANK, 64)
+                        .with(SsbProperties.DISTILL_WORKERS, 4);
+        // read per task set, so it applies to the jobs started below; restored afterwards
+        org.apache.spark.SparkConf conf = spark.sparkContext().conf();
+        String before = conf.get("spark.driver.maxResultSize", "1g");
+        conf.set("spark.driver.maxResultSize", String.valueOf(3 * adapterBytes));
+        try {
+            DistillStage.run(spark, four, false, false);
+        } finally {
+            conf.set("spark.driver.maxResultSize", before);
+        }
+        List<Row> rows = metrics(four);
+        assertThat(rows).hasSize(STEPS);
+        assertThat(rows.get(0).<Integer>getAs("workers")).isEqualTo(4); // a batch of 4
+        for (int i = 0; i < STEPS; i++) {
+            double lossA = one.get(i).getAs("loss");
+            double lossB = rows.get(i).getAs("loss");
+            assertThat(Math.abs(lossB - lossA) / lossA).as("step %s", i + 1).isLessThan(1e-4);
+            long driver = rows.get(i).getAs("driver_bytes");
+            // one adapter broadcast out, one summed gradient in (plus Spark's task-result framing)
+            assertThat(driver).as("step %s", i + 1).isGreaterThan(2 * adapterBytes);
+            assertThat((double) driver)
+                    .as("step %s", i + 1)
+                    .isLessThanOrEqualTo(2.5 * adapterBytes);
+        }
+    }
+
+    @Test
     void localSgdOnOneWorkerIsExactlySynchronousTraining() {
         SsbConfig config =
                 prepared("local-one")

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class TrainProgressTest {
 
     private static StepMetrics step(int step, long tokens) {
-        return new StepMetrics(step, 0, 0.5, 0.5, 1.25, 0.75, 2e-4, tokens, 4, tokens / 4.0, 2, 10);
+        return new StepMetrics(
+                step, 0, 0.5, 0.5, 1.25, 0.75, 2e-4, tokens, 4, tokens / 4.0, 2, 10, 0);
     }
 
     @Test

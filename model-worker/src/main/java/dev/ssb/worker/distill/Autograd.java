@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
 import java.util.Collection;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +27,22 @@ final class Autograd {
      * @return the scalar that was back-propagated
      */
     static NDArray backward(Collection<NDArray> params, Supplier<NDArray> loss) {
+        return collect(
+                params,
+                collector -> {
+                    NDArray value = loss.get();
+                    collector.backward(value);
+                    return value;
+                });
+    }
+
+    /**
+     * Runs {@code body} with a gradient collector open, after zeroing the gradients of {@code
+     * params}; {@code body} may back-propagate several times, gradients add up.
+     *
+     * @return what {@code body} returned
+     */
+    static <T> T collect(Collection<NDArray> params, Function<GradientCollector, T> body) {
         LOCK.lock();
         try {
             for (NDArray p : params) {
@@ -33,9 +50,7 @@ final class Autograd {
                 zeroGradient(p);
             }
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray value = loss.get();
-                collector.backward(value);
-                return value;
+                return body.apply(collector);
             }
         } finally {
             LOCK.unlock();

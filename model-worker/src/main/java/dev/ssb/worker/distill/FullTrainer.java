@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import dev.ssb.worker.api.AdamWConfig;
 import dev.ssb.worker.model.Transformer;
 import java.util.LinkedHashMap;
@@ -73,7 +74,16 @@ public final class FullTrainer implements AutoCloseable {
         long start = System.nanoTime();
         try (NDManager sub = model.manager().newSubManager()) {
             PackedBatch b = pack(batch, sub);
-            NDArray loss = Autograd.backward(params.values(), () -> meanCrossEntropy(b));
+            double loss =
+                    Autograd.collect(
+                            params.values(),
+                            collector ->
+                                    HeadChunks.backward(
+                                            collector,
+                                            KdGradients.replyHidden(model, b),
+                                            HeadChunks.rowsFor(vocab),
+                                            (rows, from, to) ->
+                                                    meanCrossEntropy(b, rows, from, to)))[0];
             Map<String, NDArray> grads = new LinkedHashMap<>();
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 NDArray g = e.getValue().getGradient();
@@ -81,7 +91,7 @@ public final class FullTrainer implements AutoCloseable {
                 grads.put(e.getKey(), g);
             }
             double norm = optimizer.step(params, grads);
-            Stats stats = new Stats(loss.getFloat(), norm, optimizer.lastLr(), b.tokens());
+            Stats stats = new Stats((float) loss, norm, optimizer.lastLr(), b.tokens());
             LOG.debug(
                     "Step {}: loss {} grad norm {} lr {} ({} tokens, {} ms)",
                     optimizer.stepCount(),
@@ -98,13 +108,19 @@ public final class FullTrainer implements AutoCloseable {
     public double loss(List<SftExample> batch) {
         requireNonNull(batch, "batch is null");
         try (NDManager sub = model.manager().newSubManager()) {
-            return meanCrossEntropy(pack(batch, sub)).getFloat();
+            PackedBatch b = pack(batch, sub);
+            return HeadChunks.forward(
+                    KdGradients.replyHidden(model, b),
+                    HeadChunks.rowsFor(vocab),
+                    (rows, from, to) -> meanCrossEntropy(b, rows, from, to))[0];
         }
     }
 
-    private NDArray meanCrossEntropy(PackedBatch b) {
-        NDArray logits = KdGradients.studentLogits(model, b, vocab);
-        return KdLoss.crossEntropySum(logits, b.targets()).div(b.tokens());
+    /** This chunk's share of the batch's mean cross-entropy: its sum / all reply tokens. */
+    private NDArray[] meanCrossEntropy(PackedBatch b, NDArray rows, int from, int to) {
+        NDArray targets = b.targets().get(rows.getManager(), new NDIndex("{}:{}", from, to));
+        NDArray logits = model.logits(rows, vocab);
+        return new NDArray[] {KdLoss.crossEntropySum(logits, targets).div(b.tokens())};
     }
 
     private PackedBatch pack(List<SftExample> batch, NDManager manager) {

@@ -2,6 +2,7 @@ package dev.ssb.worker.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.ssb.worker.api.KdExample;
 import dev.ssb.worker.api.TeacherLogits;
@@ -77,6 +78,24 @@ record KdBatch(PackedBatch packed, NDArray topkIds, NDArray topkLogits, NDArray 
                 manager.create(topkLogits, new Shape(n, k)),
                 manager.create(lse));
     }
+
+    /**
+     * The teacher distributions and targets of reply positions {@code [from, to)}, sliced into
+     * {@code manager}.
+     */
+    Rows rows(NDManager manager, int from, int to) {
+        NDIndex range = new NDIndex("{}:{}", from, to);
+        return new Rows(
+                topkIds.get(manager, range),
+                topkLogits.get(manager, range),
+                logSumExp.get(manager, range),
+                packed.targets().get(manager, range));
+    }
+
+    /**
+     * Teacher rows {@code [m, k]}, log-sum-exps and CE targets {@code [m]} of m reply positions.
+     */
+    record Rows(NDArray topkIds, NDArray topkLogits, NDArray logSumExp, NDArray targets) {}
 
     long tokens() {
         return packed.tokens();

@@ -50,6 +50,19 @@ public final class KdGradients {
      */
     public static GradientResult compute(
             Transformer model, List<KdExample> batch, LossConfig loss, int validVocab) {
+        return compute(model, batch, loss, validVocab, HeadChunks.rowsFor(validVocab));
+    }
+
+    /**
+     * {@link #compute(Transformer, List, LossConfig, int)} with the student's logits, loss and
+     * their gradients built {@code chunkRows} reply positions at a time (see {@link HeadChunks}).
+     */
+    static GradientResult compute(
+            Transformer model,
+            List<KdExample> batch,
+            LossConfig loss,
+            int validVocab,
+            int chunkRows) {
         requireNonNull(model, "model is null");
         requireNonNull(batch, "batch is null");
         requireNonNull(loss, "loss is null");
@@ -61,26 +74,30 @@ public final class KdGradients {
         long start = System.nanoTime();
         try (NDManager sub = model.manager().newSubManager()) {
             KdBatch b = KdBatch.of(batch, loss.temperature(), validVocab, sub);
-            KdLoss.Terms[] terms = new KdLoss.Terms[1];
-            Autograd.backward(
-                    params.values(),
-                    () -> {
-                        terms[0] =
-                                KdLoss.compute(
-                                        studentLogits(model, b.packed(), validVocab), b, loss);
-                        return terms[0].total();
-                    });
+            double[] sums =
+                    Autograd.collect(
+                            params.values(),
+                            collector ->
+                                    HeadChunks.backward(
+                                            collector,
+                                            replyHidden(model, b.packed()),
+                                            chunkRows,
+                                            (rows, from, to) ->
+                                                    chunkTerms(
+                                                            model,
+                                                            b,
+                                                            loss,
+                                                            validVocab,
+                                                            rows,
+                                                            from,
+                                                            to)));
             Map<String, HostTensor> grads = new TreeMap<>();
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 grads.put(e.getKey(), takeGradient(e.getValue()));
             }
             GradientResult result =
                     new GradientResult(
-                            grads,
-                            terms[0].kdSum().getFloat(),
-                            terms[0].ceSum().getFloat(),
-                            b.tokens(),
-                            batch.size());
+                            grads, (float) sums[1], (float) sums[2], b.tokens(), batch.size());
             LOG.debug(
                     "KD gradients of {} examples, {} tokens in {} ms",
                     batch.size(),
@@ -91,7 +108,8 @@ public final class KdGradients {
     }
 
     /**
-     * The loss of {@code batch} without gradients, computed in float64 from the float32 logits.
+     * The loss of {@code batch} without gradients, computed in float64 from the float32 logits, a
+     * chunk of reply positions at a time.
      *
      * @return {@code {kdSum, ceSum}}, sums over reply tokens
      */
@@ -99,21 +117,48 @@ public final class KdGradients {
             Transformer model, List<KdExample> batch, LossConfig loss, int validVocab) {
         try (NDManager sub = model.manager().newSubManager()) {
             KdBatch b = KdBatch.of(batch, loss.temperature(), validVocab, sub);
-            NDArray logits =
-                    studentLogits(model, b.packed(), validVocab).toType(DataType.FLOAT64, false);
-            KdLoss.Terms terms = KdLoss.compute(logits, b, loss);
-            return new double[] {
-                terms.kdSum().toDoubleArray()[0], terms.ceSum().toDoubleArray()[0]
-            };
+            double[] sums =
+                    HeadChunks.forward(
+                            replyHidden(model, b.packed()),
+                            HeadChunks.rowsFor(validVocab),
+                            (rows, from, to) -> {
+                                NDArray logits =
+                                        model.logits(rows, validVocab)
+                                                .toType(DataType.FLOAT64, false);
+                                KdLoss.Terms t =
+                                        KdLoss.compute(
+                                                logits, b.rows(rows.getManager(), from, to), loss);
+                                return new NDArray[] {t.kdSum(), t.ceSum()};
+                            });
+            return sums;
         }
+    }
+
+    /** {@code {total, kdSum, ceSum}} of reply positions {@code [from, to)} of {@code b}. */
+    private static NDArray[] chunkTerms(
+            Transformer model,
+            KdBatch b,
+            LossConfig loss,
+            int validVocab,
+            NDArray rows,
+            int from,
+            int to) {
+        KdLoss.Terms t =
+                KdLoss.compute(
+                        model.logits(rows, validVocab), b.rows(rows.getManager(), from, to), loss);
+        return new NDArray[] {t.total(), t.kdSum(), t.ceSum()};
+    }
+
+    /** {@code [n, hidden]} final hidden states at the positions predicting each reply token. */
+    static NDArray replyHidden(Transformer model, PackedBatch b) {
+        NDArray hidden = model.hidden(b.inputIds(), b.attentionMask()); // [batch, seq, hidden]
+        long width = hidden.getShape().get(2);
+        return hidden.reshape(-1, width).get(new NDIndex("{}", b.positions()));
     }
 
     /** {@code [n, validVocab]} logits at the positions predicting each reply token. */
     static NDArray studentLogits(Transformer model, PackedBatch b, int validVocab) {
-        NDArray hidden = model.hidden(b.inputIds(), b.attentionMask()); // [batch, seq, hidden]
-        long width = hidden.getShape().get(2);
-        NDArray rows = hidden.reshape(-1, width).get(new NDIndex("{}", b.positions()));
-        return model.logits(rows, validVocab);
+        return model.logits(replyHidden(model, b), validVocab);
     }
 
     /** Copies the gradient of {@code p} to JVM memory as float32 and zeroes it on the device. */

@@ -123,18 +123,18 @@ final class KdLoss {
     }
 
     /**
-     * The loss of {@code batch} given the student's logits at its reply positions, already
-     * restricted to the valid vocabulary.
+     * The loss of reply positions {@code rows} given the student's logits there, already restricted
+     * to the valid vocabulary.
      *
-     * @param studentLogits {@code [n, validVocab]}
+     * @param studentLogits {@code [m, validVocab]}
      */
-    static Terms compute(NDArray studentLogits, KdBatch batch, LossConfig loss) {
+    static Terms compute(NDArray studentLogits, KdBatch.Rows rows, LossConfig loss) {
         return compute(
                 studentLogits,
-                batch.topkIds(),
-                batch.topkLogits(),
-                batch.logSumExp(),
-                batch.packed().targets(),
+                rows.topkIds(),
+                rows.topkLogits(),
+                rows.logSumExp(),
+                rows.targets(),
                 Math.toIntExact(studentLogits.getShape().get(1)),
                 loss);
     }

@@ -152,6 +152,35 @@ class KdGradientsTest {
     }
 
     @Test
+    void chunkedGradientsEqualTheUnchunkedOnes() {
+        LossConfig loss = new LossConfig(2f, 1f, 0.3f);
+        KdFixtures.apply(model, KdFixtures.adapter(config, LORA, 0.2, 61));
+        List<KdExample> batch = KdFixtures.examples(4, valid, 5, 2f, 62);
+        GradientResult whole = KdGradients.compute(model, batch, loss, valid, Integer.MAX_VALUE);
+        assertThat(whole.tokens()).isGreaterThan(3);
+        for (int chunk : new int[] {1, 3}) {
+            GradientResult chunked = KdGradients.compute(model, batch, loss, valid, chunk);
+            assertThat(chunked.tokens()).isEqualTo(whole.tokens());
+            assertThat(chunked.lossKdSum()).isCloseTo(whole.lossKdSum(), withinPercentage(1e-3));
+            assertThat(chunked.lossCeSum()).isCloseTo(whole.lossCeSum(), withinPercentage(1e-3));
+            for (String name : whole.gradientSums().keySet()) {
+                float[] a = whole.gradientSums().get(name).data();
+                float[] b = chunked.gradientSums().get(name).data();
+                double diff = 0;
+                double norm = 0;
+                for (int i = 0; i < a.length; i++) {
+                    diff += (a[i] - b[i]) * (double) (a[i] - b[i]);
+                    norm += a[i] * (double) a[i];
+                }
+                assertThat(norm).as("%s gradient is non-zero", name).isGreaterThan(1e-8);
+                assertThat(Math.sqrt(diff))
+                        .as("%s, %s rows per chunk", name, chunk)
+                        .isLessThanOrEqualTo(1e-5 * Math.sqrt(norm));
+            }
+        }
+    }
+
+    @Test
     void oneAdamWStepMovesTheStudentAndLowersTheLoss() {
         LossConfig loss = LossConfig.paper();
         LoraAdapter init = KdFixtures.adapter(config, LORA, 0.0, 33); // PEFT init: B = 0
