@@ -22,6 +22,14 @@ public interface LanguageModel extends AutoCloseable {
     ChatTemplate chatTemplate();
 
     /**
+     * The sampling settings of the checkpoint's {@code generation_config.json}, for callers to use
+     * where their own configuration leaves a value unset ({@link GenerationDefaults#over}).
+     */
+    default GenerationDefaults generationDefaults() {
+        return GenerationDefaults.NONE;
+    }
+
+    /**
      * Ids that end a reply: the tokenizer's end-of-turn/end-of-text tokens and the config's eos.
      */
     List<Integer> stopTokenIds();

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Hugging Face tensor names and shapes a Qwen2/Llama model of a given config needs (weights are
- * {@code [out, in]}, as {@code nn.Linear} stores them), and a check of a {@link TensorSource}
- * against them. Extra tensors (e.g. an untied {@code lm_head.weight} next to tied embeddings) are
- * allowed.
+ * The Hugging Face tensor names and shapes a Qwen2/Qwen3/Llama model of a given config needs
+ * (weights are {@code [out, in]}, as {@code nn.Linear} stores them), and a check of a {@link
+ * TensorSource} against them. Extra tensors (e.g. an untied {@code lm_head.weight} next to tied
+ * embeddings) are allowed.
  */
 public final class ExpectedWeights {
 
@@ -47,6 +47,13 @@ public final class ExpectedWeights {
                 m.put(p + "self_attn.v_proj.bias", new long[] {kv});
             }
             m.put(p + "self_attn.o_proj.weight", new long[] {h, q});
+            if (config.outputBias()) {
+                m.put(p + "self_attn.o_proj.bias", new long[] {h});
+            }
+            if (config.qkNorm()) {
+                m.put(p + "self_attn.q_norm.weight", new long[] {config.headDim()});
+                m.put(p + "self_attn.k_norm.weight", new long[] {config.headDim()});
+            }
             m.put(p + "post_attention_layernorm.weight", new long[] {h});
             m.put(p + "mlp.gate_proj.weight", new long[] {ff, h});
             m.put(p + "mlp.up_proj.weight", new long[] {ff, h});
