@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             DemoCommand.class,
             GenerateCommand.class,
+            ExportCommand.class,
             ToyModelCommand.class,
             SqlCommand.class,
         })

@@ -80,6 +80,20 @@ public interface LanguageModel extends AutoCloseable {
      */
     void save(Path directory);
 
+    /**
+     * As {@link #save(Path)}, the weights stored as {@code dtype}: {@code float32}, {@code
+     * bfloat16} or {@code float16} (the default supports float32 only).
+     *
+     * @throws IllegalArgumentException for another dtype
+     */
+    default void save(Path directory, String dtype) {
+        if (!"float32".equals(dtype)) {
+            throw new IllegalArgumentException(
+                    "Invalid dtype: " + dtype + " (this model saves float32 only)");
+        }
+        save(directory);
+    }
+
     @Override
     void close();
 }

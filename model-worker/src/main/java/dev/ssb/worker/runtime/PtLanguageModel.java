@@ -249,12 +249,27 @@ public final class PtLanguageModel implements LanguageModel {
 
     @Override
     public void save(Path directory) {
+        save(directory, Dtype.F32);
+    }
+
+    @Override
+    public void save(Path directory, String dtype) {
+        requireNonNull(dtype, "dtype is null");
+        Dtype stored = Dtype.parse(dtype);
+        if (stored == null) {
+            throw new IllegalArgumentException(
+                    "Invalid dtype: " + dtype + " (float32, bfloat16 or float16)");
+        }
+        save(directory, stored);
+    }
+
+    private void save(Path directory, Dtype dtype) {
         requireNonNull(directory, "directory is null");
         CheckpointWriter.write(
                 directory,
                 config(),
                 new MergedWeights(transformer),
-                CheckpointWriter.Options.of(Dtype.F32, sourceDir));
+                CheckpointWriter.Options.of(dtype, sourceDir));
         // newer checkpoints keep the chat template beside tokenizer_config.json
         Path template = sourceDir.resolve("chat_template.jinja");
         if (Files.isRegularFile(template)) {
