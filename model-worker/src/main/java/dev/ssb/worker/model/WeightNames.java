@@ -1,7 +1,6 @@
 package dev.ssb.worker.model;
 
 import dev.ssb.worker.api.ModelConfig;
-import dev.ssb.worker.io.ExpectedWeights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,6 +42,32 @@ final class WeightNames {
 
     /** Every expected tensor, in checkpoint order. */
     static Map<String, long[]> expected(ModelConfig c) {
-        return new LinkedHashMap<>(ExpectedWeights.forConfig(c).shapes());
+        // the same tensors as io's ExpectedWeights, in the order tests draw random weights in
+        Map<String, long[]> out = new LinkedHashMap<>();
+        long h = c.hiddenSize();
+        out.put(EMBED, new long[] {c.vocabSize(), h});
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            out.put(layer(i, "input_layernorm.weight"), new long[] {h});
+            for (String m : new String[] {"q_proj", "k_proj", "v_proj", "o_proj"}) {
+                long[] shape = projectionShape(c, m);
+                out.put(layer(i, "self_attn." + m + ".weight"), shape);
+                if (c.attentionBias() && (!m.equals("o_proj") || c.outputBias())) {
+                    out.put(layer(i, "self_attn." + m + ".bias"), new long[] {shape[0]});
+                }
+            }
+            if (c.qkNorm()) {
+                out.put(layer(i, "self_attn.q_norm.weight"), new long[] {c.headDim()});
+                out.put(layer(i, "self_attn.k_norm.weight"), new long[] {c.headDim()});
+            }
+            out.put(layer(i, "post_attention_layernorm.weight"), new long[] {h});
+            for (String m : new String[] {"gate_proj", "up_proj", "down_proj"}) {
+                out.put(layer(i, "mlp." + m + ".weight"), projectionShape(c, m));
+            }
+        }
+        out.put(NORM, new long[] {h});
+        if (!c.tieWordEmbeddings()) {
+            out.put(LM_HEAD, new long[] {c.vocabSize(), h});
+        }
+        return out;
     }
 }

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * transformers' {@code apply_chat_template(messages, tokenize=False)} produces with Python's jinja2
  * ({@code trim_blocks}, {@code lstrip_blocks}, {@code tojson} = {@code json.dumps}, a {@code
  * raise_exception} and {@code strftime_now} globals, {@code tools = None}, {@code
- * keep_trailing_newline=False}, transformers' {@code generation} block, Python's {@code True}/{@code
- * False}, {@code str.title()}, {@code loop.previtem}/{@code nextitem}).
+ * keep_trailing_newline=False}, transformers' {@code generation} block, Python's {@code
+ * True}/{@code False}, {@code str.title()}, {@code loop.previtem}/{@code nextitem}).
  *
  * <p>Thread-safe: each render gets its own interpreter. Known differences from jinja2, none of
  * which the Qwen2.5/Qwen3/ChatML templates touch: an attribute of an undefined value renders empty

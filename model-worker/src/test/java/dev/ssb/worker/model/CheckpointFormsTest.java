@@ -74,6 +74,16 @@ class CheckpointFormsTest {
     }
 
     @Test
+    void modelAndLoaderExpectTheSameTensors() {
+        for (ModelConfig c : TinyModels.all()) {
+            var io = dev.ssb.worker.io.ExpectedWeights.forConfig(c).shapes();
+            var model = WeightNames.expected(c);
+            assertThat(model.keySet()).containsExactlyInAnyOrderElementsOf(io.keySet());
+            model.forEach((k, v) -> assertThat(v).as(k).containsExactly(io.get(k)));
+        }
+    }
+
+    @Test
     void ropeScalingChangesTheLogits() {
         // the reference is sensitive to the scaling: a loader that ignored it would fail above
         ModelConfig scaled = TinyModels.llama3();
