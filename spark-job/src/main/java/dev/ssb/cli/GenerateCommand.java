@@ -5,8 +5,10 @@ import dev.ssb.config.SsbProperties;
 import dev.ssb.worker.api.ChatMessage;
 import dev.ssb.worker.api.Device;
 import dev.ssb.worker.api.Generation;
+import dev.ssb.worker.api.GenerationDefaults;
 import dev.ssb.worker.api.GenerationRequest;
 import dev.ssb.worker.api.LanguageModel;
+import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.ModelWorker;
 import dev.ssb.worker.api.SamplingParams;
 import java.io.BufferedReader;
@@ -46,12 +48,47 @@ final class GenerateCommand implements Callable<Integer> {
     String model = ModelWorker.EMBEDDED;
 
     @Option(
-            names = "--temperature",
-            description = "Sampling temperature, 0 = greedy (default: ${DEFAULT-VALUE}).")
-    float temperature = (float) SsbProperties.ROLLOUT_TEMPERATURE_DEFAULT;
+            names = "--adapter",
+            paramLabel = "DIR",
+            description =
+                    "A PEFT LoRA adapter (e.g. the one ssb distill wrote; any Hadoop path) applied"
+                            + " on top of the model: talk to the student.")
+    String adapter;
 
-    @Option(names = "--top-k", description = "Top-k, 0 = off (default: ${DEFAULT-VALUE}).")
-    int topK = SsbProperties.ROLLOUT_TOP_K_DEFAULT;
+    @Option(
+            names = "--device",
+            paramLabel = "DEVICE",
+            description = "cpu (default), gpu or gpu:N (float32).")
+    String device = "cpu";
+
+    @Option(
+            names = "--temperature",
+            description =
+                    "Sampling temperature, 0 = greedy (default: the checkpoint's"
+                            + " generation_config.json, else "
+                            + SsbProperties.ROLLOUT_TEMPERATURE_DEFAULT
+                            + ").")
+    Float temperature;
+
+    @Option(
+            names = "--top-k",
+            description =
+                    "Top-k, 0 = off (default: generation_config.json, else "
+                            + SsbProperties.ROLLOUT_TOP_K_DEFAULT
+                            + ").")
+    Integer topK;
+
+    @Option(
+            names = "--top-p",
+            description = "Nucleus mass in (0, 1] (default: generation_config.json, else 1).")
+    Float topP;
+
+    @Option(
+            names = "--repetition-penalty",
+            description =
+                    "Hugging Face's repetition penalty, 1 = off (default: generation_config.json,"
+                            + " else 1).")
+    Float repetitionPenalty;
 
     @Option(
             names = "--max-new-tokens",
@@ -77,10 +114,24 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SamplingParams params = new SamplingParams(temperature, topK, 1f, maxNewTokens);
         String system = Prompts.read(systemPrompt).strip();
         PrintWriter out = spec.commandLine().getOut();
-        try (LanguageModel lm = ModelWorker.load(model, Device.cpu())) {
+        try (LanguageModel lm = ModelWorker.load(model, device(device))) {
+            if (adapter != null) {
+                applyAdapter(lm, adapter);
+            }
+            SamplingParams params = sampling(lm.generationDefaults());
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(
+                    String.format(
+                            "sampling: temperature=%s top_k=%s top_p=%s repetition_penalty=%s"
+                                    + " max_new_tokens=%s",
+                            params.temperature(),
+                            params.topK(),
+                            params.topP(),
+                            params.repetitionPenalty(),
+                            params.maxNewTokens()));
+            err.flush();
             if (!words.isEmpty()) {
                 out.println(answer(lm, system, String.join(" ", words), params));
             } else {
@@ -99,6 +150,52 @@ final class GenerateCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Each setting from its option when given, else from the checkpoint's generation_config.json,
+     * else the project's default.
+     */
+    SamplingParams sampling(GenerationDefaults checkpoint) {
+        SamplingParams fallback =
+                new SamplingParams(
+                        (float) SsbProperties.ROLLOUT_TEMPERATURE_DEFAULT,
+                        SsbProperties.ROLLOUT_TOP_K_DEFAULT,
+                        1f,
+                        maxNewTokens);
+        SamplingParams fromCheckpoint = checkpoint.over(fallback);
+        return new SamplingParams(
+                temperature != null ? temperature : fromCheckpoint.temperature(),
+                topK != null ? topK : fromCheckpoint.topK(),
+                topP != null ? topP : fromCheckpoint.topP(),
+                maxNewTokens,
+                repetitionPenalty != null ? repetitionPenalty : fromCheckpoint.repetitionPenalty());
+    }
+
+    /** Reads a PEFT adapter from a Hadoop path, checked against the model before any decoding. */
+    static void applyAdapter(LanguageModel lm, String dir) {
+        java.nio.file.Path local = HadoopDirs.local(dir, HadoopDirs.configuration());
+        try {
+            lm.setAdapter(LoraAdapter.load(local, lm.config()));
+        } finally {
+            if (HadoopDirs.isCopy(dir, local)) {
+                HadoopDirs.deleteLocal(local.getParent());
+            }
+        }
+    }
+
+    /** {@code cpu}, {@code gpu} (= gpu:0) or {@code gpu:N}. */
+    static Device device(String name) {
+        if (name.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (name.equals("gpu")) {
+            return Device.gpu(0, Device.DType.FLOAT32);
+        }
+        if (name.matches("gpu:\\d{1,3}")) {
+            return Device.gpu(Integer.parseInt(name.substring(4)), Device.DType.FLOAT32);
+        }
+        throw new IllegalArgumentException("Invalid --device: " + name + " (cpu, gpu or gpu:N)");
     }
 
     private String answer(LanguageModel lm, String system, String question, SamplingParams params) {

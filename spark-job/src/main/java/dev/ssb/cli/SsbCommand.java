@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             DemoCommand.class,
             GenerateCommand.class,
+            ExportCommand.class,
             ToyModelCommand.class,
             SqlCommand.class,
             StagesCommand.class,

@@ -103,6 +103,22 @@ public record SsbConfig(SortedMap<String, String> values) implements Serializabl
                 intValue(SsbProperties.ROLLOUT_MAX_NEW_TOKENS));
     }
 
+    /**
+     * The base model's name for PEFT's {@code base_model_name_or_path}: {@code model.name}, else
+     * the last segment of {@code model.checkpoint} (the folder name; {@code toy} for {@code
+     * embedded:toy}), never a scheme or an absolute path.
+     */
+    public String modelName() {
+        String name = string(SsbProperties.MODEL_NAME).strip();
+        if (!name.isEmpty()) {
+            return name;
+        }
+        String checkpoint = string(SsbProperties.MODEL_CHECKPOINT).replaceAll("[/\\\\]+$", "");
+        int cut = Math.max(checkpoint.lastIndexOf('/'), checkpoint.lastIndexOf(':'));
+        String last = checkpoint.substring(cut + 1);
+        return last.isEmpty() ? checkpoint : last;
+    }
+
     /** The configured device; a GPU's id is chosen per task (see the spark package). */
     public Device.DType dtype() {
         return switch (string(SsbProperties.MODEL_DTYPE)) {

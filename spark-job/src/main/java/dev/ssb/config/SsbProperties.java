@@ -35,6 +35,8 @@ public final class SsbProperties {
 
     public static final String MODEL_CHECKPOINT = "model.checkpoint";
     public static final String MODEL_CHECKPOINT_DEFAULT = "embedded:toy";
+    public static final String MODEL_NAME = "model.name";
+    public static final String MODEL_NAME_DEFAULT = "";
     public static final String MODEL_DEVICE = "model.device";
     public static final String MODEL_DEVICE_DEFAULT = "cpu";
     public static final String MODEL_DTYPE = "model.dtype";
@@ -178,6 +180,13 @@ public final class SsbProperties {
                                 MODEL_CHECKPOINT_DEFAULT,
                                 "HF checkpoint folder or embedded:toy")
                         .result(),
+                string(
+                                MODEL_NAME,
+                                MODEL_NAME_DEFAULT,
+                                "base model name recorded as the adapter's base_model_name_or_path"
+                                        + " (e.g. Qwen/Qwen2.5-3B-Instruct); empty = the"
+                                        + " checkpoint's folder name")
+                        .operational(),
                 choice(MODEL_DEVICE, MODEL_DEVICE_DEFAULT, List.of("cpu", "gpu"), "where to run")
                         .result(),
                 choice(

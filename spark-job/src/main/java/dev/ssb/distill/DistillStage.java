@@ -125,7 +125,11 @@ public final class DistillStage {
                     out.writeTable(
                             TRAIN_METRICS,
                             spark.createDataFrame(rows, StepMetrics.SCHEMA).coalesce(1));
-                    writeAdapter(result.adapter(), layout.tablePath(ADAPTER), settings, hadoop);
+                    writeAdapter(
+                            result.adapter(),
+                            layout.tablePath(ADAPTER),
+                            config.modelName(),
+                            hadoop);
                     writeBytes(
                             new org.apache.hadoop.fs.Path(work, PLOT),
                             TrainingPlot.png(result.metrics(), "distill " + settings.runId()),
@@ -147,12 +151,12 @@ public final class DistillStage {
     private static void writeAdapter(
             LoraAdapter adapter,
             org.apache.hadoop.fs.Path target,
-            DistillSettings settings,
+            String baseModelName,
             Configuration hadoop) {
         Path local = DistillCheckpoints.tempDir();
         try {
             Path dir = local.resolve(ADAPTER);
-            adapter.save(dir, settings.checkpoint());
+            adapter.save(dir, baseModelName);
             FileSystem fs = target.getFileSystem(hadoop);
             org.apache.hadoop.fs.Path tmp =
                     new org.apache.hadoop.fs.Path(

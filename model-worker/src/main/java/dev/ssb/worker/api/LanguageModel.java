@@ -22,6 +22,14 @@ public interface LanguageModel extends AutoCloseable {
     ChatTemplate chatTemplate();
 
     /**
+     * The sampling settings of the checkpoint's {@code generation_config.json}, for callers to use
+     * where their own configuration leaves a value unset ({@link GenerationDefaults#over}).
+     */
+    default GenerationDefaults generationDefaults() {
+        return GenerationDefaults.NONE;
+    }
+
+    /**
      * Ids that end a reply: the tokenizer's end-of-turn/end-of-text tokens and the config's eos.
      */
     List<Integer> stopTokenIds();
@@ -71,6 +79,20 @@ public interface LanguageModel extends AutoCloseable {
      * files, generation_config.json), with the current adapter merged into the weights.
      */
     void save(Path directory);
+
+    /**
+     * As {@link #save(Path)}, the weights stored as {@code dtype}: {@code float32}, {@code
+     * bfloat16} or {@code float16} (the default supports float32 only).
+     *
+     * @throws IllegalArgumentException for another dtype
+     */
+    default void save(Path directory, String dtype) {
+        if (!"float32".equals(dtype)) {
+            throw new IllegalArgumentException(
+                    "Invalid dtype: " + dtype + " (this model saves float32 only)");
+        }
+        save(directory);
+    }
 
     @Override
     void close();

@@ -5,10 +5,10 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * The architecture of a Qwen2/Llama-family decoder, as read from a checkpoint's {@code
+ * The architecture of a Qwen2/Qwen3/Llama-family decoder, as read from a checkpoint's {@code
  * config.json}.
  *
- * @param modelType {@code qwen2} or {@code llama}
+ * @param modelType {@code qwen2}, {@code qwen3} or {@code llama}
  * @param hiddenSize width of the residual stream
  * @param intermediateSize width of the SwiGLU MLP
  * @param numHiddenLayers number of decoder layers
@@ -19,10 +19,12 @@ import java.util.List;
  * @param rmsNormEps RMSNorm epsilon
  * @param vocabSize rows of the embedding matrix (may exceed the tokenizer's vocabulary)
  * @param tieWordEmbeddings whether the LM head shares the embedding matrix
- * @param attentionBias whether q/k/v projections have a bias (true for qwen2)
+ * @param attentionBias whether the attention projections have a bias (qwen2: always, on q/k/v;
+ *     llama and qwen3: q/k/v and o when {@code attention_bias} is set)
  * @param maxPositionEmbeddings longest supported sequence
  * @param bosTokenId beginning-of-sequence id, or -1
  * @param eosTokenIds end-of-sequence ids from config.json / generation_config.json
+ * @param ropeScaling how rotary frequencies are rescaled ({@link RopeScaling#NONE} for plain)
  */
 public record ModelConfig(
         String modelType,
@@ -39,10 +41,48 @@ public record ModelConfig(
         boolean attentionBias,
         int maxPositionEmbeddings,
         int bosTokenId,
-        List<Integer> eosTokenIds) {
+        List<Integer> eosTokenIds,
+        RopeScaling ropeScaling) {
+
+    /** A config with plain rotary embeddings. */
+    public ModelConfig(
+            String modelType,
+            int hiddenSize,
+            int intermediateSize,
+            int numHiddenLayers,
+            int numAttentionHeads,
+            int numKeyValueHeads,
+            int headDim,
+            double ropeTheta,
+            double rmsNormEps,
+            int vocabSize,
+            boolean tieWordEmbeddings,
+            boolean attentionBias,
+            int maxPositionEmbeddings,
+            int bosTokenId,
+            List<Integer> eosTokenIds) {
+        this(
+                modelType,
+                hiddenSize,
+                intermediateSize,
+                numHiddenLayers,
+                numAttentionHeads,
+                numKeyValueHeads,
+                headDim,
+                ropeTheta,
+                rmsNormEps,
+                vocabSize,
+                tieWordEmbeddings,
+                attentionBias,
+                maxPositionEmbeddings,
+                bosTokenId,
+                eosTokenIds,
+                RopeScaling.NONE);
+    }
 
     public ModelConfig {
         requireNonNull(modelType, "modelType is null");
+        requireNonNull(ropeScaling, "ropeScaling is null");
         eosTokenIds = List.copyOf(requireNonNull(eosTokenIds, "eosTokenIds is null"));
         positive(hiddenSize, "hidden_size");
         positive(intermediateSize, "intermediate_size");
@@ -74,12 +114,49 @@ public record ModelConfig(
         }
     }
 
+    /** Whether queries and keys get a per-head RMSNorm before the rotary embedding (Qwen3). */
+    public boolean qkNorm() {
+        return modelType.equals("qwen3");
+    }
+
+    /** Whether the attention output projection has a bias (llama/qwen3 with attention_bias). */
+    public boolean outputBias() {
+        return attentionBias && !modelType.equals("qwen2");
+    }
+
+    /** The same architecture with other rotary scaling. */
+    public ModelConfig withRopeScaling(RopeScaling value) {
+        return new ModelConfig(
+                modelType,
+                hiddenSize,
+                intermediateSize,
+                numHiddenLayers,
+                numAttentionHeads,
+                numKeyValueHeads,
+                headDim,
+                ropeTheta,
+                rmsNormEps,
+                vocabSize,
+                tieWordEmbeddings,
+                attentionBias,
+                maxPositionEmbeddings,
+                bosTokenId,
+                eosTokenIds,
+                value);
+    }
+
     /** Number of parameters of the base model (embeddings counted once when tied). */
     public long parameterCount() {
         long h = hiddenSize;
         long q = (long) numAttentionHeads * headDim;
         long kv = (long) numKeyValueHeads * headDim;
-        long attn = h * q + 2 * h * kv + q * h + (attentionBias ? q + 2 * kv : 0);
+        long attn =
+                h * q
+                        + 2 * h * kv
+                        + q * h
+                        + (attentionBias ? q + 2 * kv : 0)
+                        + (outputBias() ? h : 0)
+                        + (qkNorm() ? 2L * headDim : 0);
         long mlp = 3 * h * intermediateSize;
         long layer = attn + mlp + 2 * h;
         long emb = (long) vocabSize * h;

@@ -14,6 +14,15 @@ public interface Tokenizer {
     /** Decodes ids to text, keeping special tokens; invalid partial UTF-8 is never emitted. */
     String decode(int[] ids);
 
+    /**
+     * Decodes ids to text leaving out special tokens (transformers' {@code
+     * skip_special_tokens=True}), e.g. a {@code <|im_start|>} sampled in the middle of a reply. The
+     * default keeps them, for tokenizers that do not know which tokens are special.
+     */
+    default String decodeSkippingSpecialTokens(int[] ids) {
+        return decode(ids);
+    }
+
     /** Number of ids the tokenizer can produce (may be less than the model's vocab_size). */
     int vocabSize();
 

@@ -14,6 +14,7 @@ import dev.ssb.worker.model.KvCache;
 import dev.ssb.worker.model.Transformer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -101,8 +102,15 @@ public final class Generator {
         int[][] tokens = new int[n][params.maxNewTokens()];
         int[] counts = new int[n];
         FinishReason[] reasons = new FinishReason[n];
+        BitSet[] seen = params.penalizesRepetition() ? new BitSet[n] : null;
         for (int i = 0; i < n; i++) {
             samplers[i] = new Sampler(params, requests.get(i).seed());
+            if (seen != null) {
+                seen[i] = new BitSet();
+                for (int id : requests.get(i).promptIds()) {
+                    seen[i].set(id);
+                }
+            }
         }
         int[] rows = IntStream.range(0, n).toArray(); // cache row -> request
         int unfinished = n;
@@ -120,7 +128,7 @@ public final class Generator {
                 NDArray logits =
                         model.prefill(
                                 cache, step.create(padded, new Shape(n, longest)), validVocab);
-                next = choose(logits, rows, samplers, reasons, params);
+                next = choose(logits, rows, samplers, reasons, params, seen);
             }
             while (true) {
                 for (int r = 0; r < rows.length; r++) {
@@ -130,6 +138,9 @@ public final class Generator {
                     }
                     tokens[req][counts[req]++] = next[r];
                     generated++;
+                    if (seen != null) {
+                        seen[req].set(next[r]);
+                    }
                     if (stop[next[r]]) {
                         reasons[req] = FinishReason.STOP;
                     } else if (counts[req] == params.maxNewTokens()) {
@@ -166,7 +177,7 @@ public final class Generator {
                     NDArray logits =
                             model.decode(
                                     cache, step.create(ids, new Shape(rows.length, 1)), validVocab);
-                    next = choose(logits, rows, samplers, reasons, params);
+                    next = choose(logits, rows, samplers, reasons, params, seen);
                 }
             }
         }
@@ -186,18 +197,29 @@ public final class Generator {
 
     /**
      * Next token of every unfinished cache row from logits {@code [rows, validVocab]}; top-k runs
-     * on the device so only {@code [rows, k]} values cross to Java.
+     * on the device so only {@code [rows, k]} values cross to Java. With a repetition penalty the
+     * full rows cross, are penalized over {@code seen} ids, then picked in Java.
      */
     private static int[] choose(
             NDArray logits,
             int[] rows,
             Sampler[] samplers,
             FinishReason[] reasons,
-            SamplingParams params) {
+            SamplingParams params,
+            BitSet[] seen) {
         int n = rows.length;
         int vocab = (int) logits.getShape().get(1);
         int[] next = new int[n];
-        if (params.isGreedy()) {
+        if (seen != null) {
+            float[] all = logits.toFloatArray();
+            for (int r = 0; r < n; r++) {
+                if (reasons[rows[r]] == null) {
+                    RepetitionPenalty.apply(
+                            all, r * vocab, vocab, seen[rows[r]], params.repetitionPenalty());
+                    next[r] = samplers[rows[r]].pick(all, r * vocab, null, vocab);
+                }
+            }
+        } else if (params.isGreedy()) {
             long[] ids = logits.argMax(1).toLongArray(); // first maximum: ties go to the lowest id
             for (int r = 0; r < n; r++) {
                 next[r] = (int) ids[r];

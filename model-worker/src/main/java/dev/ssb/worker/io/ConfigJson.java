@@ -5,28 +5,45 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ssb.worker.api.GenerationDefaults;
 import dev.ssb.worker.api.ModelConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads a Hugging Face {@code config.json} (+ optional {@code generation_config.json}) into a
- * {@link ModelConfig}, and writes one back with HF field names. Only {@code qwen2} and {@code
- * llama} are supported.
+ * {@link ModelConfig}, and writes one back with HF field names. {@code qwen2}, {@code qwen3} and
+ * {@code llama} are supported; a key that would change the computation and is not implemented
+ * (sliding-window attention in force, logit soft-capping, an MLP bias, an unknown rope type) is
+ * refused with a message naming it, never ignored.
  */
 public final class ConfigJson {
 
     public static final String CONFIG_FILE = "config.json";
     public static final String GENERATION_CONFIG_FILE = "generation_config.json";
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConfigJson.class);
-    private static final Set<String> MODEL_TYPES = Set.of("qwen2", "llama");
+    private static final Set<String> MODEL_TYPES = Set.of("qwen2", "qwen3", "llama");
+    private static final String SUPPORTED_TYPES = "qwen2, qwen3, llama";
+
+    /** Keys whose non-null, non-false value changes the computation in ways not implemented. */
+    private static final List<String> REFUSED_KEYS =
+            List.of(
+                    "attn_logit_softcapping",
+                    "final_logit_softcapping",
+                    "logits_scaling",
+                    "embedding_multiplier",
+                    "residual_multiplier",
+                    "attention_multiplier",
+                    "mlp_bias",
+                    "qk_layernorm",
+                    "use_qk_norm",
+                    "no_rope_layers");
 
     private ConfigJson() {}
 
@@ -65,9 +82,17 @@ public final class ConfigJson {
         Reader r = new Reader(root, checkpoint, CONFIG_FILE);
         String modelType = r.string("model_type");
         if (!MODEL_TYPES.contains(modelType)) {
-            throw bad(checkpoint, "unknown model_type " + modelType + " (supported: qwen2, llama)");
+            throw bad(
+                    checkpoint,
+                    CONFIG_FILE
+                            + " key model_type: "
+                            + modelType
+                            + " is not supported (supported: "
+                            + SUPPORTED_TYPES
+                            + ")");
         }
         checkUnsupported(root, checkpoint);
+        RopeConfigs.Rope rope = RopeConfigs.read(root, checkpoint);
         int hidden = r.integer("hidden_size");
         int heads = r.integer("num_attention_heads");
         int kvHeads = r.optInteger("num_key_value_heads", heads);
@@ -94,7 +119,6 @@ public final class ConfigJson {
         }
         int intermediate = r.integer("intermediate_size");
         int layers = r.integer("num_hidden_layers");
-        double ropeTheta = r.optDouble("rope_theta", 10000.0);
         double eps = r.number("rms_norm_eps");
         int vocab = r.integer("vocab_size");
         boolean tied = r.optBoolean("tie_word_embeddings", false);
@@ -108,35 +132,100 @@ public final class ConfigJson {
                     heads,
                     kvHeads,
                     headDim,
-                    ropeTheta,
+                    rope.theta(),
                     eps,
                     vocab,
                     tied,
                     bias,
                     maxPositions,
                     bos,
-                    new ArrayList<>(eos));
+                    new ArrayList<>(eos),
+                    rope.scaling());
         } catch (IllegalArgumentException e) {
             // the record names the invalid field; add which checkpoint it came from
             throw bad(checkpoint, e.getMessage());
         }
     }
 
+    /**
+     * The sampling settings of {@code dir/generation_config.json} ({@link GenerationDefaults#NONE}
+     * when the file is absent).
+     *
+     * @throws IllegalArgumentException naming the file and key of an invalid value
+     */
+    public static GenerationDefaults readGenerationDefaults(Path dir) {
+        requireNonNull(dir, "dir is null");
+        Path gen = dir.resolve(GENERATION_CONFIG_FILE);
+        return Files.isRegularFile(gen)
+                ? parseGenerationDefaults(Json.readString(gen), dir.toString())
+                : GenerationDefaults.NONE;
+    }
+
+    /** Parses the sampling settings of a {@code generation_config.json} text. */
+    public static GenerationDefaults parseGenerationDefaults(String json, String checkpoint) {
+        requireNonNull(json, "json is null");
+        JsonNode root =
+                Json.parse(
+                        json,
+                        "Cannot load checkpoint " + checkpoint + ": " + GENERATION_CONFIG_FILE);
+        if (!root.isObject()) {
+            throw bad(checkpoint, GENERATION_CONFIG_FILE + " is not a JSON object");
+        }
+        Reader g = new Reader(root, checkpoint, GENERATION_CONFIG_FILE);
+        OptionalDouble temperature = g.optRange("temperature", 0, Double.MAX_VALUE, true);
+        OptionalInt topK =
+                g.has("top_k") ? OptionalInt.of(g.integer("top_k")) : OptionalInt.empty();
+        if (topK.isPresent() && topK.getAsInt() < 0) {
+            throw g.invalid("top_k", root.get("top_k"));
+        }
+        OptionalDouble topP = g.optRange("top_p", 0, 1, false);
+        OptionalDouble penalty = g.optRange("repetition_penalty", 0, Double.MAX_VALUE, false);
+        return new GenerationDefaults(temperature, topK, topP, penalty);
+    }
+
     /** Features that would silently change the model's numbers if ignored. */
     private static void checkUnsupported(JsonNode root, String checkpoint) {
-        JsonNode scaling = root.get("rope_scaling");
-        if (scaling != null && !scaling.isNull()) {
-            throw bad(checkpoint, "rope_scaling " + scaling + " is not supported");
-        }
         JsonNode act = root.get("hidden_act");
         if (act != null && !act.isNull() && !act.asText().equals("silu")) {
-            throw bad(checkpoint, "hidden_act " + act.asText() + " is not supported (only silu)");
+            throw bad(
+                    checkpoint,
+                    CONFIG_FILE
+                            + " key hidden_act: "
+                            + act.asText()
+                            + " is not supported (only silu)");
         }
         JsonNode sliding = root.get("use_sliding_window");
         if (sliding != null && sliding.asBoolean(false)) {
-            LOG.warn(
-                    "Checkpoint {} enables sliding-window attention: full attention is used",
-                    checkpoint);
+            throw bad(
+                    checkpoint,
+                    CONFIG_FILE
+                            + " key use_sliding_window: sliding-window attention is not supported"
+                            + " (only full attention)");
+        }
+        JsonNode layerTypes = root.get("layer_types");
+        if (layerTypes != null && layerTypes.isArray()) {
+            for (JsonNode t : layerTypes) {
+                if (!t.asText().equals("full_attention")) {
+                    throw bad(
+                            checkpoint,
+                            CONFIG_FILE
+                                    + " key layer_types: "
+                                    + t.asText()
+                                    + " is not supported (only full_attention)");
+                }
+            }
+        }
+        for (String key : REFUSED_KEYS) {
+            JsonNode n = root.get(key);
+            boolean inForce =
+                    n != null
+                            && !n.isNull()
+                            && !(n.isBoolean() && !n.booleanValue())
+                            && !(key.endsWith("multiplier") && n.isNumber() && n.doubleValue() == 1)
+                            && !(n.isArray() && n.isEmpty());
+            if (inForce) {
+                throw bad(checkpoint, CONFIG_FILE + " key " + key + ": " + n + " is not supported");
+            }
         }
     }
 
@@ -148,16 +237,20 @@ public final class ConfigJson {
         requireNonNull(config, "config is null");
         requireNonNull(dtype, "dtype is null");
         boolean qwen = config.modelType().equals("qwen2");
-        if (!qwen && !config.modelType().equals("llama")) {
+        if (!MODEL_TYPES.contains(config.modelType())) {
             throw new IllegalArgumentException(
-                    "Invalid model_type: " + config.modelType() + " (supported: qwen2, llama)");
+                    "Invalid model_type: "
+                            + config.modelType()
+                            + " (supported: "
+                            + SUPPORTED_TYPES
+                            + ")");
         }
         if (qwen && !config.attentionBias()) {
             throw new IllegalArgumentException(
                     "Invalid ModelConfig: qwen2 always has attention bias");
         }
         ObjectNode o = Json.object();
-        o.putArray("architectures").add(qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM");
+        o.putArray("architectures").add(architecture(config.modelType()));
         o.put("model_type", config.modelType());
         o.put("hidden_act", "silu");
         o.put("hidden_size", config.hiddenSize());
@@ -168,7 +261,7 @@ public final class ConfigJson {
         if (config.headDim() * config.numAttentionHeads() != config.hiddenSize() || !qwen) {
             o.put("head_dim", config.headDim());
         }
-        o.put("rope_theta", config.ropeTheta());
+        RopeConfigs.write(o, config.ropeTheta(), config.ropeScaling());
         o.put("rms_norm_eps", config.rmsNormEps());
         o.put("vocab_size", config.vocabSize());
         o.put("tie_word_embeddings", config.tieWordEmbeddings());
@@ -181,6 +274,14 @@ public final class ConfigJson {
         o.put("torch_dtype", dtype.torchName());
         o.put("use_cache", true);
         return Json.pretty(o);
+    }
+
+    private static String architecture(String modelType) {
+        return switch (modelType) {
+            case "qwen2" -> "Qwen2ForCausalLM";
+            case "qwen3" -> "Qwen3ForCausalLM";
+            default -> "LlamaForCausalLM";
+        };
     }
 
     /** The {@code generation_config.json} text: bos and eos ids. */
@@ -294,7 +395,22 @@ public final class ConfigJson {
             return out;
         }
 
-        private IllegalArgumentException invalid(String key, JsonNode value) {
+        /**
+         * An optional number in {@code (low, high]} ({@code [low, high]} with {@code lowIncluded}).
+         */
+        OptionalDouble optRange(String key, double low, double high, boolean lowIncluded) {
+            if (!has(key)) {
+                return OptionalDouble.empty();
+            }
+            double v = number(key);
+            boolean ok = (lowIncluded ? v >= low : v > low) && v <= high;
+            if (!ok) {
+                throw invalid(key, root.get(key));
+            }
+            return OptionalDouble.of(v);
+        }
+
+        IllegalArgumentException invalid(String key, JsonNode value) {
             return bad(checkpoint, file + " key " + key + " has invalid value " + value);
         }
     }

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Hugging Face tensor names and shapes a Qwen2/Llama model of a given config needs (weights are
- * {@code [out, in]}, as {@code nn.Linear} stores them), and a check of a {@link TensorSource}
- * against them. Extra tensors (e.g. an untied {@code lm_head.weight} next to tied embeddings) are
- * allowed.
+ * The Hugging Face tensor names and shapes a Qwen2/Qwen3/Llama model of a given config needs
+ * (weights are {@code [out, in]}, as {@code nn.Linear} stores them), and a check of a {@link
+ * TensorSource} against them. Extra tensors (e.g. an untied {@code lm_head.weight} next to tied
+ * embeddings) are allowed.
  */
 public final class ExpectedWeights {
 
@@ -47,6 +47,13 @@ public final class ExpectedWeights {
                 m.put(p + "self_attn.v_proj.bias", new long[] {kv});
             }
             m.put(p + "self_attn.o_proj.weight", new long[] {h, q});
+            if (config.outputBias()) {
+                m.put(p + "self_attn.o_proj.bias", new long[] {h});
+            }
+            if (config.qkNorm()) {
+                m.put(p + "self_attn.q_norm.weight", new long[] {config.headDim()});
+                m.put(p + "self_attn.k_norm.weight", new long[] {config.headDim()});
+            }
             m.put(p + "post_attention_layernorm.weight", new long[] {h});
             m.put(p + "mlp.gate_proj.weight", new long[] {ff, h});
             m.put(p + "mlp.up_proj.weight", new long[] {ff, h});
@@ -120,20 +127,86 @@ public final class ExpectedWeights {
                                             + " more: "
                                             + abbreviate(missing)
                                             + ")"
-                                    : ""));
+                                    : "")
+                            + keyHint(missing.get(0)));
         }
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             long[] actual = source.shape(e.getKey());
             if (!Arrays.equals(actual, e.getValue())) {
                 throw new IllegalArgumentException(
                         String.format(
-                                "%s: tensor %s has shape %s, config implies %s",
+                                "%s: %s contradicts tensor %s of shape %s (config implies %s)",
                                 prefix,
+                                contradictedKey(e.getKey(), actual, e.getValue()),
                                 e.getKey(),
                                 Arrays.toString(actual),
                                 Arrays.toString(e.getValue())));
             }
         }
+    }
+
+    /** Which config.json key a misshapen tensor contradicts, with its value. */
+    private String contradictedKey(String name, long[] actual, long[] expected) {
+        int dim = 0;
+        while (dim < Math.min(actual.length, expected.length) && actual[dim] == expected[dim]) {
+            dim++;
+        }
+        ModelConfig c = config;
+        String key;
+        if (actual.length != expected.length) {
+            key = "model_type " + c.modelType();
+        } else if (name.endsWith("q_norm.weight") || name.endsWith("k_norm.weight")) {
+            key = "head_dim " + c.headDim();
+        } else if (name.endsWith("norm.weight")) {
+            key = "hidden_size " + c.hiddenSize();
+        } else if (name.equals("model.embed_tokens.weight") || name.equals("lm_head.weight")) {
+            key = dim == 0 ? "vocab_size " + c.vocabSize() : "hidden_size " + c.hiddenSize();
+        } else if (name.contains("q_proj")) {
+            key = dim == 0 ? heads(c.numAttentionHeads(), c) : "hidden_size " + c.hiddenSize();
+        } else if (name.contains("k_proj") || name.contains("v_proj")) {
+            key =
+                    dim == 0
+                            ? "num_key_value_heads "
+                                    + c.numKeyValueHeads()
+                                    + " × head_dim "
+                                    + c.headDim()
+                            : "hidden_size " + c.hiddenSize();
+        } else if (name.contains("o_proj")) {
+            key = dim == 0 ? "hidden_size " + c.hiddenSize() : heads(c.numAttentionHeads(), c);
+        } else if (name.contains("down_proj")) {
+            key =
+                    dim == 0
+                            ? "hidden_size " + c.hiddenSize()
+                            : "intermediate_size " + c.intermediateSize();
+        } else {
+            key =
+                    dim == 0
+                            ? "intermediate_size " + c.intermediateSize()
+                            : "hidden_size " + c.hiddenSize();
+        }
+        return ConfigJson.CONFIG_FILE + " key " + key;
+    }
+
+    private static String heads(int heads, ModelConfig c) {
+        return "num_attention_heads " + heads + " × head_dim " + c.headDim();
+    }
+
+    /** Which config.json key makes a missing tensor expected. */
+    private String keyHint(String name) {
+        if (name.endsWith("q_norm.weight") || name.endsWith("k_norm.weight")) {
+            return " (" + ConfigJson.CONFIG_FILE + " key model_type " + config.modelType() + ")";
+        }
+        if (name.endsWith(".bias")) {
+            return " ("
+                    + ConfigJson.CONFIG_FILE
+                    + " key attention_bias / model_type "
+                    + config.modelType()
+                    + ")";
+        }
+        if (name.equals("lm_head.weight")) {
+            return " (" + ConfigJson.CONFIG_FILE + " key tie_word_embeddings false)";
+        }
+        return "";
     }
 
     private static String abbreviate(List<String> names) {

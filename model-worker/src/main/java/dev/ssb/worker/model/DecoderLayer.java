@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * One pre-norm decoder layer: {@code x + attn(norm(x))}, then {@code x + mlp(norm(x))}, with
- * grouped-query rotary attention and a SwiGLU MLP {@code down(silu(gate(x)) · up(x))}.
+ * grouped-query rotary attention (Qwen3: queries and keys RMS-normed per head before the rotary
+ * embedding) and a SwiGLU MLP {@code down(silu(gate(x)) · up(x))}.
  */
 final class DecoderLayer {
     static final String[] MODULES = {
@@ -21,6 +22,8 @@ final class DecoderLayer {
     private final int index;
     private final NDArray inputNorm;
     private final NDArray postNorm;
+    private final NDArray qNorm;
+    private final NDArray kNorm;
     private final NDArray[] weights = new NDArray[MODULES.length];
     private final NDArray[] biases = new NDArray[MODULES.length];
 
@@ -30,6 +33,8 @@ final class DecoderLayer {
         this.index = index;
         this.inputNorm = p.get(WeightNames.layer(index, "input_layernorm.weight"));
         this.postNorm = p.get(WeightNames.layer(index, "post_attention_layernorm.weight"));
+        this.qNorm = p.get(WeightNames.layer(index, "self_attn.q_norm.weight")); // qwen3 only
+        this.kNorm = p.get(WeightNames.layer(index, "self_attn.k_norm.weight"));
         for (int m = 0; m < MODULES.length; m++) {
             String prefix = WeightNames.block(MODULES[m]) + "." + MODULES[m];
             weights[m] = p.get(WeightNames.layer(index, prefix + ".weight"));
@@ -67,12 +72,10 @@ final class DecoderLayer {
         float eps = (float) config.rmsNormEps();
         NDArray h = Ops.rmsNorm(x, inputNorm, eps, dtype);
         boolean decoding = cache != null;
-        NDArray q =
-                project(h, Q, lora, decoding).reshape(batch, seq, heads, hd).transpose(0, 2, 1, 3);
-        NDArray k =
-                project(h, K, lora, decoding)
-                        .reshape(batch, seq, kvHeads, hd)
-                        .transpose(0, 2, 1, 3);
+        NDArray q = headNorm(project(h, Q, lora, decoding).reshape(batch, seq, heads, hd), qNorm);
+        NDArray k = headNorm(project(h, K, lora, decoding).reshape(batch, seq, kvHeads, hd), kNorm);
+        q = q.transpose(0, 2, 1, 3);
+        k = k.transpose(0, 2, 1, 3);
         NDArray v =
                 project(h, V, lora, decoding)
                         .reshape(batch, seq, kvHeads, hd)
@@ -89,6 +92,11 @@ final class DecoderLayer {
         NDArray gate = project(h, GATE, lora, decoding);
         NDArray act = gate.mul(Activation.sigmoid(gate)).mul(project(h, UP, lora, decoding));
         return x.add(project(act, DOWN, lora, decoding));
+    }
+
+    /** Qwen3's RMSNorm over each head's {@code [.., headDim]} vector; identity without weight. */
+    private NDArray headNorm(NDArray x, NDArray weight) {
+        return weight == null ? x : Ops.rmsNorm(x, weight, (float) config.rmsNormEps(), dtype);
     }
 
     /**

@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Qwen2/Llama decoder on DJL NDArrays, numerically equivalent to Hugging Face's {@code
- * Qwen2ForCausalLM} / {@code LlamaForCausalLM} (RMSNorm, rotary embeddings with {@code
- * rotate_half}, grouped-query attention, SwiGLU MLP, tied or untied LM head).
+ * A Qwen2/Qwen3/Llama decoder on DJL NDArrays, numerically equivalent to Hugging Face's {@code
+ * Qwen2ForCausalLM} / {@code Qwen3ForCausalLM} / {@code LlamaForCausalLM} (RMSNorm, rotary
+ * embeddings with {@code rotate_half} and default, linear or llama3 scaling, Qwen3's per-head
+ * query/key RMSNorm, grouped-query attention, SwiGLU MLP, tied or untied LM head).
  *
  * <p>Every intermediate array of a call is attached to the manager of its {@code inputIds}, so a
  * caller scopes a step with {@code try (NDManager step = ...) { step.create(ids) ... }}. Weights
@@ -59,12 +60,7 @@ public final class Transformer implements AutoCloseable {
         this.norm = parameters.get(WeightNames.NORM);
         this.lmHead = config.tieWordEmbeddings() ? embed : parameters.get(WeightNames.LM_HEAD);
         int half = config.headDim() / 2;
-        float[] inv = new float[half];
-        for (int i = 0; i < half; i++) {
-            // as HF: float32 exponent, then 1 / theta^exponent
-            float exponent = (float) (2 * i) / config.headDim();
-            inv[i] = (float) (1.0 / Math.pow(config.ropeTheta(), exponent));
-        }
+        float[] inv = RotaryFrequencies.of(config);
         this.invFreq = manager.create(inv, new Shape(1, 1, half)); // [1, 1, headDim / 2]
     }
 

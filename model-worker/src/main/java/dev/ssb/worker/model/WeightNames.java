@@ -4,7 +4,7 @@ import dev.ssb.worker.api.ModelConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The Hugging Face tensor names and shapes a Qwen2/Llama checkpoint must hold. */
+/** The Hugging Face tensor names and shapes a Qwen2/Qwen3/Llama checkpoint must hold. */
 final class WeightNames {
     static final String EMBED = "model.embed_tokens.weight";
     static final String NORM = "model.norm.weight";
@@ -42,6 +42,7 @@ final class WeightNames {
 
     /** Every expected tensor, in checkpoint order. */
     static Map<String, long[]> expected(ModelConfig c) {
+        // the same tensors as io's ExpectedWeights, in the order tests draw random weights in
         Map<String, long[]> out = new LinkedHashMap<>();
         long h = c.hiddenSize();
         out.put(EMBED, new long[] {c.vocabSize(), h});
@@ -50,9 +51,13 @@ final class WeightNames {
             for (String m : new String[] {"q_proj", "k_proj", "v_proj", "o_proj"}) {
                 long[] shape = projectionShape(c, m);
                 out.put(layer(i, "self_attn." + m + ".weight"), shape);
-                if (c.attentionBias() && !m.equals("o_proj")) {
+                if (c.attentionBias() && (!m.equals("o_proj") || c.outputBias())) {
                     out.put(layer(i, "self_attn." + m + ".bias"), new long[] {shape[0]});
                 }
+            }
+            if (c.qkNorm()) {
+                out.put(layer(i, "self_attn.q_norm.weight"), new long[] {c.headDim()});
+                out.put(layer(i, "self_attn.k_norm.weight"), new long[] {c.headDim()});
             }
             out.put(layer(i, "post_attention_layernorm.weight"), new long[] {h});
             for (String m : new String[] {"gate_proj", "up_proj", "down_proj"}) {

@@ -6,6 +6,7 @@ import dev.ssb.worker.api.ChatTemplate;
 import dev.ssb.worker.api.Device;
 import dev.ssb.worker.api.FinishReason;
 import dev.ssb.worker.api.Generation;
+import dev.ssb.worker.api.GenerationDefaults;
 import dev.ssb.worker.api.GenerationRequest;
 import dev.ssb.worker.api.GradientResult;
 import dev.ssb.worker.api.KdExample;
@@ -63,6 +64,7 @@ public final class PtLanguageModel implements LanguageModel {
     private final TextBundle texts;
     private final List<Integer> stopTokenIds;
     private final int validVocab;
+    private final GenerationDefaults generationDefaults;
     private LoraAdapter adapter;
     private LoraLayers lora;
 
@@ -71,8 +73,10 @@ public final class PtLanguageModel implements LanguageModel {
             Path sourceDir,
             Device device,
             Transformer transformer,
-            TextBundle texts) {
+            TextBundle texts,
+            GenerationDefaults generationDefaults) {
         this.modelId = modelId;
+        this.generationDefaults = generationDefaults;
         this.sourceDir = sourceDir;
         this.device = device;
         this.transformer = transformer;
@@ -93,6 +97,7 @@ public final class PtLanguageModel implements LanguageModel {
         requireNonNull(dir, "dir is null");
         Device device = Devices.resolve(requested);
         ModelConfig config = ConfigJson.read(dir);
+        GenerationDefaults defaults = ConfigJson.readGenerationDefaults(dir);
         Transformer transformer;
         // the mapped weights stay valid after the directory's channels are closed
         try (CheckpointDirectory weights = CheckpointDirectory.open(dir)) {
@@ -103,7 +108,8 @@ public final class PtLanguageModel implements LanguageModel {
         }
         try {
             TextBundle texts = Texts.load(dir);
-            PtLanguageModel model = new PtLanguageModel(modelId, dir, device, transformer, texts);
+            PtLanguageModel model =
+                    new PtLanguageModel(modelId, dir, device, transformer, texts, defaults);
             LOG.info(
                     "Loaded {} ({}, {} layers, vocab {} / tokenizer {}) on {}",
                     modelId,
@@ -145,6 +151,11 @@ public final class PtLanguageModel implements LanguageModel {
     }
 
     @Override
+    public GenerationDefaults generationDefaults() {
+        return generationDefaults;
+    }
+
+    @Override
     public List<Integer> stopTokenIds() {
         return stopTokenIds;
     }
@@ -176,11 +187,17 @@ public final class PtLanguageModel implements LanguageModel {
         return out;
     }
 
-    /** Decodes the whole id list at once (multi-byte safe), without the end token on STOP. */
+    /**
+     * Decodes the whole id list at once (multi-byte safe), without the end token on STOP and
+     * without special tokens sampled mid-reply (the ids keep them).
+     */
     static Generation toGeneration(Tokenizer tokenizer, Generator.Result r) {
         int[] ids = r.tokenIds();
         int textLength = r.finishReason() == FinishReason.STOP ? ids.length - 1 : ids.length;
-        String text = textLength == 0 ? "" : tokenizer.decode(Arrays.copyOf(ids, textLength));
+        String text =
+                textLength == 0
+                        ? ""
+                        : tokenizer.decodeSkippingSpecialTokens(Arrays.copyOf(ids, textLength));
         return new Generation(ids, text, r.finishReason());
     }
 
@@ -232,12 +249,27 @@ public final class PtLanguageModel implements LanguageModel {
 
     @Override
     public void save(Path directory) {
+        save(directory, Dtype.F32);
+    }
+
+    @Override
+    public void save(Path directory, String dtype) {
+        requireNonNull(dtype, "dtype is null");
+        Dtype stored = Dtype.parse(dtype);
+        if (stored == null) {
+            throw new IllegalArgumentException(
+                    "Invalid dtype: " + dtype + " (float32, bfloat16 or float16)");
+        }
+        save(directory, stored);
+    }
+
+    private void save(Path directory, Dtype dtype) {
         requireNonNull(directory, "directory is null");
         CheckpointWriter.write(
                 directory,
                 config(),
                 new MergedWeights(transformer),
-                CheckpointWriter.Options.of(Dtype.F32, sourceDir));
+                CheckpointWriter.Options.of(dtype, sourceDir));
         // newer checkpoints keep the chat template beside tokenizer_config.json
         Path template = sourceDir.resolve("chat_template.jinja");
         if (Files.isRegularFile(template)) {

@@ -125,6 +125,16 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
      */
     @Override
     public String decode(int[] ids) {
+        return decode(ids, false);
+    }
+
+    /** As {@link #decode(int[])}, without the tokens {@code tokenizer.json} marks special. */
+    @Override
+    public String decodeSkippingSpecialTokens(int[] ids) {
+        return decode(ids, true);
+    }
+
+    private String decode(int[] ids, boolean skipSpecial) {
         requireNonNull(ids, "ids is null");
         long[] longs = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -136,7 +146,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             }
             longs[i] = ids[i];
         }
-        String text = hf.decode(longs, false);
+        String text = hf.decode(longs, skipSpecial);
         return unfinishedTail(ids, text) ? text.substring(0, text.length() - 1) : text;
     }
 

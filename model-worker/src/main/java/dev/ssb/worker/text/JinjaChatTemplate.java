@@ -11,6 +11,8 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import dev.ssb.worker.api.ChatMessage;
 import dev.ssb.worker.api.ChatTemplate;
+import java.time.Clock;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * A Hugging Face chat template rendered with jinjava so that the output equals, byte for byte, what
  * transformers' {@code apply_chat_template(messages, tokenize=False)} produces with Python's jinja2
  * ({@code trim_blocks}, {@code lstrip_blocks}, {@code tojson} = {@code json.dumps}, a {@code
- * raise_exception} global, {@code tools = None}).
+ * raise_exception} and {@code strftime_now} globals, {@code tools = None}, {@code
+ * keep_trailing_newline=False}, transformers' {@code generation} block, Python's {@code
+ * True}/{@code False}, {@code str.title()}, {@code loop.previtem}/{@code nextitem}).
  *
  * <p>Thread-safe: each render gets its own interpreter. Known differences from jinja2, none of
  * which the Qwen2.5/Qwen3/ChatML templates touch: an attribute of an undefined value renders empty
@@ -41,6 +45,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
     private final String rewritten;
     private final Map<String, Object> specialTokens;
     private final Jinjava jinjava;
+    private Clock clock = Clock.systemDefaultZone();
 
     /**
      * @param template the Jinja source ({@code tokenizer_config.json}'s {@code chat_template})
@@ -61,7 +66,9 @@ public final class JinjaChatTemplate implements ChatTemplate {
                     }
                 });
         this.specialTokens = Map.copyOf(tokens);
-        this.rewritten = TemplateRewriter.rewrite(template);
+        this.rewritten =
+                TemplateRewriter.printLikePython(
+                        TemplateRewriter.rewrite(LoopNeighbours.rewrite(jinja2Source(template))));
         this.jinjava = newJinjava();
         // jinja2 rejects an unknown filter when compiling; jinjava would silently render nothing.
         for (String filter : TemplateRewriter.filterNames(rewritten)) {
@@ -70,6 +77,24 @@ public final class JinjaChatTemplate implements ChatTemplate {
                         "Invalid chat template: unknown filter '" + filter + "'");
             }
         }
+    }
+
+    /** A template rendered at the time {@code clock} tells (strftime_now). */
+    JinjaChatTemplate(String template, Map<String, String> specialTokens, Clock clock) {
+        this(template, specialTokens);
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /**
+     * The source as jinja2's lexer reads it ({@code keep_trailing_newline=False}): every line break
+     * ({@code \r\n}, {@code \r}, {@code \n}) becomes {@code \n} and one final line break is
+     * dropped.
+     */
+    static String jinja2Source(String template) {
+        String normalized = template.replace("\r\n", "\n").replace('\r', '\n');
+        return normalized.endsWith("\n")
+                ? normalized.substring(0, normalized.length() - 1)
+                : normalized;
     }
 
     /**
@@ -119,8 +144,13 @@ public final class JinjaChatTemplate implements ChatTemplate {
                         .build();
         Jinjava jinjava = new Jinjava(config);
         jinjava.registerFilter(new PyJson());
+        jinjava.registerFilter(new PyFilters.Print());
+        jinjava.registerFilter(new PyFilters.Title());
+        jinjava.getGlobalContext().registerExpTest(new PyFilters.Iterable());
         jinjava.registerFunction(
                 new ELFunctionDefinition("", "raise_exception", TemplateRaise.method()));
+        jinjava.registerFunction(
+                new ELFunctionDefinition("", "strftime_now", StrftimeNow.method()));
         return jinjava;
     }
 
@@ -149,6 +179,8 @@ public final class JinjaChatTemplate implements ChatTemplate {
         vars.put("add_generation_prompt", addGenerationPrompt);
         vars.put("tools", null);
         vars.put("documents", null);
+        vars.put("strftime_now", StrftimeNow.MARKER);
+        vars.put(StrftimeNow.NOW_VARIABLE, ZonedDateTime.now(clock));
         RenderResult result;
         try {
             result = jinjava.renderForResult(rewritten, vars);

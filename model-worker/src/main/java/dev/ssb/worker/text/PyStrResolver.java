@@ -58,11 +58,48 @@ final class PyStrResolver extends ELResolver {
             case "join":
                 result = join(s, args);
                 break;
+            case "title":
+                result = title(s);
+                break;
+            case "capitalize":
+                result =
+                        s.isEmpty()
+                                ? s
+                                : s.substring(0, s.offsetByCodePoints(0, 1))
+                                                .toUpperCase(Locale.ROOT)
+                                        + s.substring(s.offsetByCodePoints(0, 1))
+                                                .toLowerCase(Locale.ROOT);
+                break;
             default:
                 return null;
         }
         context.setPropertyResolved(true);
         return result;
+    }
+
+    /**
+     * Python's {@code str.title()}: a cased character after a cased one is lowered, any other is
+     * title-cased ("hello WORLD's" becomes "Hello World'S").
+     */
+    static String title(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        boolean previousCased = false;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            boolean cased =
+                    Character.isUpperCase(cp)
+                            || Character.isLowerCase(cp)
+                            || Character.isTitleCase(cp);
+            if (cased) {
+                out.appendCodePoint(
+                        previousCased ? Character.toLowerCase(cp) : Character.toTitleCase(cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+            previousCased = cased;
+        }
+        return out.toString();
     }
 
     private static String arg(Object[] args, int i, String method) {

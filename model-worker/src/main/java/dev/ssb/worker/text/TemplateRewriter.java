@@ -95,6 +95,52 @@ final class TemplateRewriter {
         out.append("{{ '").append(template, j, tagStart).append("' }}");
     }
 
+    /**
+     * Every printed expression {@code {{ x }}} of a (rewritten) template becomes {@code {{
+     * (x)|__ssb_print }}}, which prints booleans as Python's {@code True}/{@code False}; raw blocks
+     * are left alone.
+     */
+    static String printLikePython(String template) {
+        Matcher m = TAG.matcher(template);
+        StringBuilder out = new StringBuilder(template.length() + 64);
+        int last = 0;
+        while (m.find()) {
+            out.append(template, last, m.start());
+            String tag = m.group();
+            if (RAW.matcher(tag).matches()) {
+                Matcher end = END_RAW.matcher(template);
+                int stop = end.find(m.end()) ? end.end() : template.length();
+                out.append(template, m.start(), stop);
+                last = stop;
+                m.region(stop, template.length());
+                continue;
+            }
+            out.append(printTag(tag));
+            last = m.end();
+        }
+        out.append(template, last, template.length());
+        return out.toString();
+    }
+
+    private static String printTag(String tag) {
+        if (!tag.startsWith("{{")) {
+            return tag;
+        }
+        int from = tag.startsWith("{{-") || tag.startsWith("{{+") ? 3 : 2;
+        int to = tag.endsWith("-}}") || tag.endsWith("+}}") ? tag.length() - 3 : tag.length() - 2;
+        String inner = tag.substring(from, to);
+        if (inner.isBlank()) {
+            return tag;
+        }
+        return tag.substring(0, from)
+                + " ("
+                + inner.strip()
+                + ")|"
+                + PyFilters.PRINT
+                + " "
+                + tag.substring(to);
+    }
+
     /** Names used as filters ({@code x | name}) in the tags of a template. */
     static Set<String> filterNames(String template) {
         Set<String> names = new TreeSet<>();

@@ -50,6 +50,8 @@ class GeneratorTest {
                 List.of(
                         new SamplingParams(0.8f, 10, 0.9f, 8),
                         new SamplingParams(1.3f, 0, 1f, 8),
+                        new SamplingParams(0.9f, 12, 0.95f, 8, 1.3f),
+                        SamplingParams.greedy(8).withRepetitionPenalty(1.5f),
                         SamplingParams.greedy(8))) {
             List<Generator.Result> batch = generator.generateBatch(requests(), params);
             List<Generator.Result> chunked = generator.generate(requests(), params, 2);
@@ -164,5 +166,83 @@ class GeneratorTest {
         generator.generate(requests(), new SamplingParams(0.8f, 10, 0.9f, 8), 2);
         generator.generate(requests(), SamplingParams.greedy(5), 8);
         assertThat(model.manager().getManagedArrays()).hasSize(before);
+    }
+
+    /**
+     * Greedy decoding with Hugging Face's repetition penalty against a reference loop: a full
+     * forward (no cache) over prompt + reply at every step, then the processor as transformers
+     * writes it ({@code gather} the logits of the input ids, duplicates included, penalize, {@code
+     * scatter} back), then argmax.
+     */
+    @Test
+    void repetitionPenaltyMatchesTheHuggingFaceReference() {
+        int vocab = 53;
+        for (float penalty : new float[] {1.3f, 3f, 0.7f}) {
+            SamplingParams params = SamplingParams.greedy(12).withRepetitionPenalty(penalty);
+            Generator generator = new Generator(model, vocab, Set.of());
+            for (GenerationRequest r : requests()) {
+                int[] actual = generator.generateBatch(List.of(r), params).get(0).tokenIds();
+                List<Integer> input = new ArrayList<>();
+                Arrays.stream(r.promptIds()).forEach(input::add);
+                int[] expected = new int[12];
+                for (int step = 0; step < 12; step++) {
+                    float[] logits = lastLogits(input, vocab);
+                    float[] gathered = new float[input.size()];
+                    for (int j = 0; j < input.size(); j++) {
+                        float score = logits[input.get(j)];
+                        gathered[j] = score < 0 ? score * penalty : score / penalty;
+                    }
+                    for (int j = 0; j < input.size(); j++) {
+                        logits[input.get(j)] = gathered[j];
+                    }
+                    int best = 0;
+                    for (int v = 1; v < vocab; v++) {
+                        if (logits[v] > logits[best]) {
+                            best = v;
+                        }
+                    }
+                    expected[step] = best;
+                    input.add(best);
+                }
+                assertThat(actual)
+                        .as("penalty %s prompt %s", penalty, Arrays.toString(r.promptIds()))
+                        .containsExactly(expected);
+            }
+        }
+        // a strong penalty really changes the replies of this model
+        List<Generator.Result> plain =
+                new Generator(model, vocab, Set.of())
+                        .generate(requests(), SamplingParams.greedy(12), 8);
+        List<Generator.Result> penalized =
+                new Generator(model, vocab, Set.of())
+                        .generate(
+                                requests(), SamplingParams.greedy(12).withRepetitionPenalty(3f), 8);
+        boolean differs = false;
+        for (int i = 0; i < plain.size(); i++) {
+            differs |= !Arrays.equals(plain.get(i).tokenIds(), penalized.get(i).tokenIds());
+        }
+        assertThat(differs).isTrue();
+    }
+
+    private static float[] lastLogits(List<Integer> ids, int vocab) {
+        try (NDManager step = model.manager().newSubManager()) {
+            long[] longs = ids.stream().mapToLong(Integer::longValue).toArray();
+            NDArray input = step.create(longs, new Shape(1, longs.length));
+            NDArray mask = step.ones(new Shape(1, longs.length));
+            float[] all = model.forward(input, mask).toFloatArray();
+            int v = model.config().vocabSize();
+            return Arrays.copyOfRange(all, (longs.length - 1) * v, (longs.length - 1) * v + vocab);
+        }
+    }
+
+    @Test
+    void repetitionPenaltyDividesPositiveAndMultipliesNegativeLogitsOnce() {
+        float[] logits = {2f, -2f, 0.5f, -0.5f, 4f};
+        java.util.BitSet seen = new java.util.BitSet();
+        seen.set(0);
+        seen.set(1);
+        seen.set(4);
+        RepetitionPenalty.apply(logits, 0, 5, seen, 2f);
+        assertThat(logits).containsExactly(1f, -4f, 0.5f, -0.5f, 2f);
     }
 }

@@ -98,8 +98,9 @@ class CheckpointDirectoryTest {
                 .hasMessage(
                         "Cannot load checkpoint "
                                 + dir
-                                + ": tensor model.layers.0.self_attn.k_proj.weight"
-                                + " has shape [16, 16], config implies [8, 16]");
+                                + ": config.json key num_key_value_heads 2 × head_dim 4 contradicts"
+                                + " tensor model.layers.0.self_attn.k_proj.weight"
+                                + " of shape [16, 16] (config implies [8, 16])");
     }
 
     @Test
@@ -109,7 +110,11 @@ class CheckpointDirectoryTest {
         w.remove("lm_head.weight");
         Path dir = TestCheckpoints.writeSingleFile(tmp.resolve("nolm"), config, w);
         assertThatThrownBy(() -> CheckpointDirectory.open(dir))
-                .hasMessage("Cannot load checkpoint " + dir + ": missing tensor lm_head.weight");
+                .hasMessage(
+                        "Cannot load checkpoint "
+                                + dir
+                                + ": missing tensor lm_head.weight (config.json key"
+                                + " tie_word_embeddings false)");
     }
 
     @Test

@@ -65,7 +65,7 @@ class LoraLayersTest {
 
     @Test
     void randomBEqualsMergedWeights() {
-        for (ModelConfig config : List.of(TinyModels.qwen2(), TinyModels.llama())) {
+        for (ModelConfig config : TinyModels.all()) {
             LoraConfig cfg =
                     new LoraConfig(
                             4, 8f, List.of("q_proj", "v_proj", "o_proj", "down_proj", "up_proj"));
@@ -104,7 +104,7 @@ class LoraLayersTest {
 
     @Test
     void decodingWithTheMergedWeightsMatchesTheFactoredForward() {
-        for (ModelConfig config : List.of(TinyModels.qwen2(), TinyModels.llama())) {
+        for (ModelConfig config : TinyModels.all()) {
             try (Transformer model = TinyModels.load(config, TinyModels.randomWeights(config, 3));
                     LoraLayers lora =
                             LoraLayers.fromAdapter(

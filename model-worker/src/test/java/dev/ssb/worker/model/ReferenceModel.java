@@ -1,10 +1,15 @@
 package dev.ssb.worker.model;
 
 import dev.ssb.worker.api.ModelConfig;
+import dev.ssb.worker.api.RopeScaling;
 
 /**
- * An independent plain-Java (double loops) transcription of Hugging Face's Qwen2/Llama forward for
- * one unpadded sequence: the golden reference for {@link Transformer}.
+ * An independent plain-Java (double loops) transcription of Hugging Face's Qwen2/Qwen3/Llama
+ * forward for one unpadded sequence: the golden reference for {@link Transformer}. Written from
+ * transformers' {@code modeling_llama.py}, {@code modeling_qwen3.py} (q_norm/k_norm over each head
+ * before the rotary embedding; o_proj bias = attention_bias) and {@code modeling_rope_utils.py}
+ * ({@code _compute_default_rope_parameters}, {@code _compute_linear_scaling_rope_parameters},
+ * {@code _compute_llama3_parameters}), all in double precision.
  */
 final class ReferenceModel {
     private final ModelConfig c;
@@ -32,6 +37,10 @@ final class ReferenceModel {
             double[][] q = linear(hn, p + "self_attn.q_proj");
             double[][] k = linear(hn, p + "self_attn.k_proj");
             double[][] v = linear(hn, p + "self_attn.v_proj");
+            if (c.modelType().equals("qwen3")) {
+                headNorm(q, c.numAttentionHeads(), w.values(p + "self_attn.q_norm.weight"));
+                headNorm(k, c.numKeyValueHeads(), w.values(p + "self_attn.k_norm.weight"));
+            }
             rope(q, c.numAttentionHeads());
             rope(k, c.numKeyValueHeads());
             double[][] attn = attention(q, k, v);
@@ -88,14 +97,56 @@ final class ReferenceModel {
         return y;
     }
 
-    /** HF rotate_half convention: pairs (j, j + d/2) rotate by position · theta^(-2j/d). */
+    /** Qwen3RMSNorm(head_dim) applied to each head's slice of every position. */
+    private void headNorm(double[][] x, int heads, float[] weight) {
+        int d = c.headDim();
+        for (double[] row : x) {
+            for (int hh = 0; hh < heads; hh++) {
+                double ss = 0;
+                for (int j = 0; j < d; j++) {
+                    ss += row[hh * d + j] * row[hh * d + j];
+                }
+                double inv = 1 / Math.sqrt(ss / d + c.rmsNormEps());
+                for (int j = 0; j < d; j++) {
+                    row[hh * d + j] = row[hh * d + j] * inv * weight[j];
+                }
+            }
+        }
+    }
+
+    /** modeling_rope_utils' inverse frequencies of dimension pair j, in double precision. */
+    static double inverseFrequency(ModelConfig c, int j) {
+        int d = c.headDim();
+        double inv = 1 / Math.pow(c.ropeTheta(), 2.0 * j / d);
+        RopeScaling s = c.ropeScaling();
+        switch (s.type()) {
+            case "linear":
+                return inv / s.factor();
+            case "llama3":
+                double old = s.originalMaxPositionEmbeddings();
+                double lowFreqWavelen = old / s.lowFreqFactor();
+                double highFreqWavelen = old / s.highFreqFactor();
+                double wavelen = 2 * Math.PI / inv;
+                double scaled = wavelen > lowFreqWavelen ? inv / s.factor() : inv;
+                double smooth =
+                        (old / wavelen - s.lowFreqFactor())
+                                / (s.highFreqFactor() - s.lowFreqFactor());
+                double smoothed = (1 - smooth) * scaled / s.factor() + smooth * scaled;
+                boolean medium = !(wavelen < highFreqWavelen) && !(wavelen > lowFreqWavelen);
+                return medium ? smoothed : scaled;
+            default:
+                return inv;
+        }
+    }
+
+    /** HF rotate_half convention: pairs (j, j + d/2) rotate by position · inv_freq(j). */
     private void rope(double[][] x, int heads) {
         int d = c.headDim();
         for (int t = 0; t < x.length; t++) {
             for (int hh = 0; hh < heads; hh++) {
                 int base = hh * d;
                 for (int j = 0; j < d / 2; j++) {
-                    double angle = t / Math.pow(c.ropeTheta(), 2.0 * j / d);
+                    double angle = t * inverseFrequency(c, j);
                     double cos = Math.cos(angle);
                     double sin = Math.sin(angle);
                     double a = x[t][base + j];

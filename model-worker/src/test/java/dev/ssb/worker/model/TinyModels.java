@@ -3,11 +3,14 @@ package dev.ssb.worker.model;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import dev.ssb.worker.api.ModelConfig;
+import dev.ssb.worker.api.RopeScaling;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Tiny random-weight Qwen2 and Llama models for fast tests. */
+/**
+ * Tiny random-weight Qwen2, Qwen3 and Llama (plain, llama3 and linear rope) models for fast tests.
+ */
 public final class TinyModels {
     private TinyModels() {}
 
@@ -21,6 +24,63 @@ public final class TinyModels {
     public static ModelConfig llama() {
         return new ModelConfig(
                 "llama", 32, 40, 2, 4, 1, 8, 500000.0, 1e-5, 53, false, false, 512, 1, List.of(2));
+    }
+
+    /**
+     * Qwen3 flavour: per-head q/k RMSNorm, no bias, head_dim 12 independent of hidden / heads (as
+     * Qwen3-0.6B: 1024 hidden, 16 heads × 128), tied or untied head.
+     */
+    public static ModelConfig qwen3(boolean tied) {
+        return new ModelConfig(
+                "qwen3",
+                32,
+                48,
+                2,
+                4,
+                2,
+                12,
+                1_000_000.0,
+                1e-6,
+                59,
+                tied,
+                false,
+                512,
+                -1,
+                List.of(2));
+    }
+
+    /**
+     * Llama 3.1/3.2 flavour: llama3 rope scaling whose bands fall inside this tiny model's head
+     * (wavelengths 6, 167, 4443 and 118k positions against original 512 / 4 and 512 / 1), so kept,
+     * smoothed and divided frequencies all occur.
+     */
+    public static ModelConfig llama3() {
+        return llama().withRopeScaling(RopeScaling.llama3(8, 1, 4, 512));
+    }
+
+    /** Llama with linear rope scaling (factor 4). */
+    public static ModelConfig llamaLinear() {
+        return llama().withRopeScaling(RopeScaling.linear(4));
+    }
+
+    /** Llama with {@code attention_bias}: q/k/v and o projections all have a bias. */
+    public static ModelConfig llamaWithBias() {
+        return new ModelConfig(
+                "llama", 32, 40, 2, 4, 2, 8, 10000.0, 1e-5, 53, false, true, 512, 1, List.of(2));
+    }
+
+    /**
+     * Every flavour: qwen2, llama (plain, biased, llama3 and linear rope), qwen3 tied and untied.
+     */
+    public static List<ModelConfig> all() {
+        return List.of(
+                qwen2(),
+                llama(),
+                qwen3(true),
+                qwen3(false),
+                llama3(),
+                llamaLinear(),
+                llamaWithBias());
     }
 
     /** A config of the given shape (qwen2 style), e.g. for benchmarks. */

@@ -17,7 +17,7 @@ class TransformerTest {
     private static final double TOL = 1e-4;
 
     static Stream<ModelConfig> configs() {
-        return Stream.of(TinyModels.qwen2(), TinyModels.llama());
+        return TinyModels.all().stream();
     }
 
     /** Logits [seq][vocab] of one unpadded sequence through forward(). */

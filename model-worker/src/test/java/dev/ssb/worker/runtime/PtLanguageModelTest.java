@@ -194,7 +194,51 @@ class PtLanguageModelTest {
         Generation cut =
                 PtLanguageModel.toGeneration(
                         tokenizer, new Generator.Result(withEnd, FinishReason.LENGTH));
-        assertThat(cut.text()).isEqualTo("Déjà 42 ✓<|im_end|>");
+        // a special token is never text, wherever it was sampled; the ids keep it
+        assertThat(cut.text()).isEqualTo("Déjà 42 ✓");
+        assertThat(cut.tokenIds()).containsExactly(withEnd);
+    }
+
+    @Test
+    void specialTokensSampledMidReplyAreLeftOutOfTheTextButKeptInTheIds() {
+        var tokenizer = shared.tokenizer();
+        int imStart = tokenizer.tokenId("<|im_start|>").orElseThrow();
+        int[] a = tokenizer.encode("x = 1");
+        int[] think = tokenizer.encode("<think>y</think>"); // added but not special in Qwen3
+        int[] ids = new int[a.length + 1 + think.length];
+        System.arraycopy(a, 0, ids, 0, a.length);
+        ids[a.length] = imStart;
+        System.arraycopy(think, 0, ids, a.length + 1, think.length);
+        Generation g =
+                PtLanguageModel.toGeneration(
+                        tokenizer, new Generator.Result(ids, FinishReason.LENGTH));
+        assertThat(g.text()).isEqualTo("x = 1<think>y</think>");
+        assertThat(g.tokenIds()).contains(imStart);
+        assertThat(tokenizer.decode(ids)).contains("<|im_start|>");
+    }
+
+    @Test
+    void exposesTheCheckpointsGenerationDefaults() throws Exception {
+        Path dir = tmp.resolve("with-defaults");
+        CheckpointWriter.write(
+                dir,
+                config,
+                TinyModels.randomWeights(config, 3),
+                CheckpointWriter.Options.of(
+                        Dtype.F32,
+                        Path.of(
+                                System.getProperty("ssb.shared.dir"),
+                                "fixtures",
+                                "qwen3-tokenizer")));
+        java.nio.file.Files.writeString(
+                dir.resolve("generation_config.json"),
+                "{\"temperature\": 0.6, \"top_p\": 0.95, \"top_k\": 20}");
+        try (LanguageModel m = ModelWorker.load(dir.toString(), Device.cpu())) {
+            assertThat(m.generationDefaults().temperature()).hasValue(0.6);
+            assertThat(m.generationDefaults().topP()).hasValue(0.95);
+            assertThat(m.generationDefaults().topK()).hasValue(20);
+            assertThat(m.generationDefaults().repetitionPenalty()).isEmpty();
+        }
     }
 
     @Test

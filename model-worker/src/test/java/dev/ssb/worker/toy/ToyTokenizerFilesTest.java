@@ -172,6 +172,21 @@ class ToyTokenizerFilesTest {
                 .isEqualTo(resource("tokenizer_config.json"));
     }
 
+    /**
+     * transformers' AutoTokenizer reads tokenizer_class first: without it, config.json's model_type
+     * (qwen2) would pick Qwen2's tokenizer, which drops the toy model's spaces and newlines.
+     */
+    @Test
+    void theEmbeddedCheckpointNamesItsTokenizerClass() throws IOException {
+        try (var in =
+                getClass()
+                        .getClassLoader()
+                        .getResourceAsStream("dev/ssb/worker/toy/model/tokenizer_config.json")) {
+            JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+            assertThat(config.get("tokenizer_class").asText()).isEqualTo("PreTrainedTokenizerFast");
+        }
+    }
+
     /** ChatML as the template renders it (checked against Python jinja2 in ToyChatTemplateTest). */
     static String chatml(List<ChatMessage> messages) {
         StringBuilder out = new StringBuilder();
