@@ -47,6 +47,7 @@ final class ContinuousBatcher {
     private int[] rows; // cache row -> request, -1 when empty
     private long rowSteps;
     private long prefills;
+    private long decodeSteps;
 
     ContinuousBatcher(
             Transformer model,
@@ -67,6 +68,11 @@ final class ContinuousBatcher {
         return rowSteps;
     }
 
+    /** Prefills and decode steps of the last {@link #run}. */
+    long forwardPasses() {
+        return prefills + decodeSteps;
+    }
+
     List<Generator.Result> run(List<GenerationRequest> requests) {
         int n = requests.size();
         if (n == 0) {
@@ -80,6 +86,7 @@ final class ContinuousBatcher {
         reasons = new FinishReason[n];
         rowSteps = 0;
         prefills = 0;
+        decodeSteps = 0;
         int[] order =
                 IntStream.range(0, n)
                         .boxed()
@@ -112,11 +119,13 @@ final class ContinuousBatcher {
             generated += counts[i];
         }
         LOG.debug(
-                "Generated {} tokens for {} sequences in {} ms: {} prefills, {} row-steps",
+                "Generated {} tokens for {} sequences in {} ms: {} prefills, {} decode steps, {}"
+                        + " row-steps",
                 generated,
                 n,
                 (System.nanoTime() - start) / 1_000_000,
                 prefills,
+                decodeSteps,
                 rowSteps);
         return results;
     }
@@ -200,6 +209,7 @@ final class ContinuousBatcher {
             ids[r] = live(r) ? tokens[rows[r]][counts[rows[r]] - 1] : 0;
         }
         rowSteps += rows.length;
+        decodeSteps++;
         int[] next;
         try (NDManager step = model.manager().newSubManager()) {
             NDArray logits =

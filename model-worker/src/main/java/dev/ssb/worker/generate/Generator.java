@@ -55,6 +55,7 @@ public final class Generator {
     private final int validVocab;
     private final boolean[] stop;
     private long rowSteps;
+    private long forwardPasses;
 
     /**
      * @param validVocab the tokenizer's vocabulary size: ids at or above it are never sampled
@@ -105,6 +106,7 @@ public final class Generator {
                     new ContinuousBatcher(model, validVocab, stop, params, maxBatch);
             List<Result> results = batcher.run(requests);
             rowSteps += batcher.rowSteps();
+            forwardPasses += batcher.forwardPasses();
             return results;
         }
         Integer[] byLength = IntStream.range(0, requests.size()).boxed().toArray(Integer[]::new);
@@ -130,6 +132,14 @@ public final class Generator {
      */
     public long decodedRowSteps() {
         return rowSteps;
+    }
+
+    /**
+     * Forward passes (prefills and decode steps) over all calls so far: what a step's fixed cost is
+     * paid for.
+     */
+    public long forwardPasses() {
+        return forwardPasses;
     }
 
     /** Decodes {@code requests} together as one batch. */
@@ -161,6 +171,7 @@ public final class Generator {
                         padded[b * longest + longest - p.length + t] = p[t];
                     }
                 }
+                forwardPasses++;
                 NDArray logits =
                         model.prefill(
                                 cache, step.create(padded, new Shape(n, longest)), validVocab);
@@ -203,6 +214,7 @@ public final class Generator {
                     next = keptNext;
                 }
                 rowSteps += rows.length;
+                forwardPasses++;
                 try (NDManager step = model.manager().newSubManager()) {
                     long[] ids = new long[rows.length];
                     for (int r = 0; r < rows.length; r++) {
