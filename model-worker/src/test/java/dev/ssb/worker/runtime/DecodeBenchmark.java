@@ -32,9 +32,9 @@ import java.util.stream.Stream;
  * training problems (toy seed 2512), the shipped system prompt, K = 4 samples at T = 0.8, top-k 50,
  * at most 512 new tokens, {@code rollout.batch_size} 16; static and continuous loops, checked to
  * give identical tokens. The work is cut into 4 slices run static-continuous, continuous-static,
- * continuous-static, static-continuous, so that a changing machine load hits both loops alike.
- * Then a long-tailed workload that shows where continuous batching pays ({@link #longTailed}), and
- * a Qwen2.5-0.5B-shaped random model (hidden 896, 14 query / 2 KV heads, MLP 4864, vocab 151,936,
+ * continuous-static, static-continuous, so that a changing machine load hits both loops alike. Then
+ * a long-tailed workload that shows where continuous batching pays ({@link #longTailed}), and a
+ * Qwen2.5-0.5B-shaped random model (hidden 896, 14 query / 2 KV heads, MLP 4864, vocab 151,936,
  * tied, 2 of its 24 layers): 16 prompts of 16 to 64 tokens, 48 new tokens each. The last line is
  * {@code continuous/static: X×} for the demo workload (wall time); the forward-pass ratio next to
  * it does not depend on the machine's load.

@@ -19,10 +19,10 @@ import java.util.List;
 
 /**
  * The distill step's gradient computation (what one distill task runs per step: {@code
- * computeGradients} on the demo's global batch of 4 examples, LoRA r = 32 on all seven
- * projections, teacher top-20 at T = 2) on the embedded model, with 1 and with 2 torch threads set
- * on the calling thread ({@code JniUtils.setNumThreads}), alternating rounds so that a changing
- * machine load hits both alike. Prints ms per step for each.
+ * computeGradients} on the demo's global batch of 4 examples, LoRA r = 32 on all seven projections,
+ * teacher top-20 at T = 2) on the embedded model, with 1 and with 2 torch threads set on the
+ * calling thread ({@code JniUtils.setNumThreads}), alternating rounds so that a changing machine
+ * load hits both alike. Prints ms per step for each.
  *
  * <p>Run: {@code java ... dev.ssb.worker.runtime.KdThreadsBenchmark [ROUNDS=5]} with the bench
  * classpath of {@code ./ssb bench runtime}.
@@ -90,8 +90,7 @@ public final class KdThreadsBenchmark {
                     new GenerationRequest(
                             model.encodeChat(List.of(ChatMessage.user(questions[i])), true), i));
         }
-        List<Generation> replies =
-                model.generate(requests, new SamplingParams(0.4f, 50, 1f, 160));
+        List<Generation> replies = model.generate(requests, new SamplingParams(0.4f, 50, 1f, 160));
         List<TeacherLogitsRequest> scored = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             scored.add(
