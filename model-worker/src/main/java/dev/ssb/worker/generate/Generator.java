@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The decode loop: prefills a left-padded batch of prompts into a KV cache, then generates one
- * token per step for every unfinished sequence. Finished rows are dropped from the cache once a
- * quarter of the batch has finished, so they stop costing compute.
+ * token per step for every unfinished sequence. {@link Batching#CONTINUOUS} (the default) refills
+ * the rows of finished sequences from the queue of pending requests (see {@link
+ * ContinuousBatcher}); {@link Batching#STATIC} decodes fixed batches, dropping finished rows from
+ * the cache once a quarter of the batch has finished, so they stop costing compute. Both give every
+ * request the same tokens.
  */
 public final class Generator {
     private static final Logger LOG = LoggerFactory.getLogger(Generator.class);
@@ -38,9 +41,22 @@ public final class Generator {
         }
     }
 
+    /** How requests share the decode steps. */
+    public enum Batching {
+        /** Batches of up to {@code maxBatch} similar-length prompts, each run to its end. */
+        STATIC,
+        /**
+         * A running batch of up to {@code maxBatch} sequences, refilled from the pending requests
+         * as sequences finish.
+         */
+        CONTINUOUS
+    }
+
     private final Transformer model;
     private final int validVocab;
     private final boolean[] stop;
+    private long rowSteps;
+    private long forwardPasses;
 
     /**
      * @param validVocab the tokenizer's vocabulary size: ids at or above it are never sampled
@@ -64,13 +80,37 @@ public final class Generator {
     }
 
     /**
-     * Generates for any number of requests, in batches of at most {@code maxBatch} prompts of
-     * similar length. Results are in request order and do not depend on {@code maxBatch}.
+     * Generates for any number of requests with continuous batching, at most {@code maxBatch}
+     * sequences at a time. Results are in request order and do not depend on {@code maxBatch}.
      */
     public List<Result> generate(
             List<GenerationRequest> requests, SamplingParams params, int maxBatch) {
+        return generate(requests, params, maxBatch, Batching.CONTINUOUS);
+    }
+
+    /**
+     * Generates for any number of requests, at most {@code maxBatch} sequences at a time, batched
+     * as {@code batching} says. Results are in request order and depend neither on {@code maxBatch}
+     * nor on {@code batching}.
+     */
+    public List<Result> generate(
+            List<GenerationRequest> requests,
+            SamplingParams params,
+            int maxBatch,
+            Batching batching) {
         if (maxBatch <= 0) {
             throw new IllegalArgumentException("Invalid max batch: " + maxBatch);
+        }
+        requireNonNull(batching, "batching is null");
+        // the continuous loop does not track each row's seen ids: a repetition penalty decodes on
+        // the static loop (same tokens either way, by construction of the per-request samplers)
+        if (batching == Batching.CONTINUOUS && params.repetitionPenalty() == 1.0) {
+            ContinuousBatcher batcher =
+                    new ContinuousBatcher(model, validVocab, stop, params, maxBatch);
+            List<Result> results = batcher.run(requests);
+            rowSteps += batcher.rowSteps();
+            forwardPasses += batcher.forwardPasses();
+            return results;
         }
         Integer[] byLength = IntStream.range(0, requests.size()).boxed().toArray(Integer[]::new);
         Arrays.sort(byLength, Comparator.comparingInt(i -> requests.get(i).promptIds().length));
@@ -87,6 +127,22 @@ public final class Generator {
             }
         }
         return Arrays.asList(out);
+    }
+
+    /**
+     * Cache rows times decode steps over all calls so far: the decode work done, live or not (a
+     * measure of how well the batching keeps rows busy).
+     */
+    public long decodedRowSteps() {
+        return rowSteps;
+    }
+
+    /**
+     * Forward passes (prefills and decode steps) over all calls so far: what a step's fixed cost is
+     * paid for.
+     */
+    public long forwardPasses() {
+        return forwardPasses;
     }
 
     /** Decodes {@code requests} together as one batch. */
@@ -125,6 +181,7 @@ public final class Generator {
                         padded[b * longest + longest - p.length + t] = p[t];
                     }
                 }
+                forwardPasses++;
                 NDArray logits =
                         model.prefill(
                                 cache, step.create(padded, new Shape(n, longest)), validVocab);
@@ -169,6 +226,8 @@ public final class Generator {
                     rows = keptRows;
                     next = keptNext;
                 }
+                rowSteps += rows.length;
+                forwardPasses++;
                 try (NDManager step = model.manager().newSubManager()) {
                     long[] ids = new long[rows.length];
                     for (int r = 0; r < rows.length; r++) {
@@ -196,11 +255,12 @@ public final class Generator {
     }
 
     /**
-     * Next token of every unfinished cache row from logits {@code [rows, validVocab]}; top-k runs
-     * on the device so only {@code [rows, k]} values cross to Java. With a repetition penalty the
-     * full rows cross, are penalized over {@code seen} ids, then picked in Java.
+     * Next token of every unfinished cache row ({@code rows[r]}: its request, or -1 for an empty
+     * row) from logits {@code [rows, validVocab]}; top-k runs on the device so only {@code [rows,
+     * k]} values cross to Java. With a repetition penalty ({@code seen} not null) the full rows
+     * cross, are penalized over {@code seen} ids, then picked in Java.
      */
-    private static int[] choose(
+    static int[] choose(
             NDArray logits,
             int[] rows,
             Sampler[] samplers,
@@ -213,7 +273,7 @@ public final class Generator {
         if (seen != null) {
             float[] all = logits.toFloatArray();
             for (int r = 0; r < n; r++) {
-                if (reasons[rows[r]] == null) {
+                if (rows[r] >= 0 && reasons[rows[r]] == null) {
                     RepetitionPenalty.apply(
                             all, r * vocab, vocab, seen[rows[r]], params.repetitionPenalty());
                     next[r] = samplers[rows[r]].pick(all, r * vocab, null, vocab);
@@ -231,7 +291,7 @@ public final class Generator {
             long[] ids = top.get(1).toLongArray();
             int[] rowIds = new int[k];
             for (int r = 0; r < n; r++) {
-                if (reasons[rows[r]] == null) {
+                if (rows[r] >= 0 && reasons[rows[r]] == null) {
                     for (int j = 0; j < k; j++) {
                         rowIds[j] = (int) ids[r * k + j];
                     }
@@ -241,7 +301,7 @@ public final class Generator {
         } else {
             float[] all = logits.toFloatArray();
             for (int r = 0; r < n; r++) {
-                if (reasons[rows[r]] == null) {
+                if (rows[r] >= 0 && reasons[rows[r]] == null) {
                     next[r] = samplers[rows[r]].pick(all, r * vocab, null, vocab);
                 }
             }

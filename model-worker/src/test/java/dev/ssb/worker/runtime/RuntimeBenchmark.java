@@ -89,7 +89,7 @@ public final class RuntimeBenchmark {
         return 2.0 * params * tokensPerSecond / 1e9;
     }
 
-    private static double matmulGflops() {
+    static double matmulGflops() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.randomNormal(new Shape(1024, 1024));
             NDArray b = m.randomNormal(new Shape(1024, 1024));
