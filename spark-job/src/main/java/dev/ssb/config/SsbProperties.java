@@ -355,7 +355,8 @@ public final class SsbProperties {
                         .result(),
                 string(EVAL_TAG, EVAL_TAG_DEFAULT, "label of the held-out set (eval-<tag>)")
                         .operational(),
-                // deployment key (issue 18): like model.device, it decides where results are computed
+                // deployment key (issue 18): like model.device, it decides where results are
+                // computed
                 choice(
                                 MODEL_DEVICE_FALLBACK,
                                 MODEL_DEVICE_FALLBACK_DEFAULT,

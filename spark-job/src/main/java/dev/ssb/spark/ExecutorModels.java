@@ -133,7 +133,8 @@ public final class ExecutorModels {
      */
     private static LanguageModel load(Key key) {
         long t0 = System.nanoTime();
-        LanguageModel model = ModelWorker.load(CheckpointCache.localPath(key.checkpoint()), key.device());
+        LanguageModel model =
+                ModelWorker.load(CheckpointCache.localPath(key.checkpoint()), key.device());
         LOADS.incrementAndGet();
         LOG.info(
                 "Loaded model {} on {} in {} ms",

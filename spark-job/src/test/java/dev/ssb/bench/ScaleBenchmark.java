@@ -52,7 +52,7 @@ import org.apache.spark.sql.SparkSession;
  * and prints a table.
  *
  * <p>Run: {@code ./ssb bench scale --out DIR}. The tokenizer comes from {@code
- * -Dssb.qwen.tokenizer=DIR}, else {@code <ssb.shared.dir>/fixtures/qwen3-tokenizer}.
+ * -Dssb.qwen.tokenizer=DIR}, else the repository's test fixture {@code model-worker/src/test/resources/dev/ssb/worker/text/qwen3-tokenizer}.
  */
 public final class ScaleBenchmark {
 
@@ -105,8 +105,8 @@ public final class ScaleBenchmark {
                         System.getProperty(
                                 "ssb.qwen.tokenizer",
                                 Path.of(
-                                                System.getProperty("ssb.shared.dir", "../shared"),
-                                                "fixtures",
+                                                System.getProperty("ssb.repo.dir", "."),
+                                                "model-worker/src/test/resources/dev/ssb/worker/text",
                                                 "qwen3-tokenizer")
                                         .toString()));
         ObjectNode json = new ObjectMapper().createObjectNode();

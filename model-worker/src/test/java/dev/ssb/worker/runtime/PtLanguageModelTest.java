@@ -226,10 +226,7 @@ class PtLanguageModelTest {
                 TinyModels.randomWeights(config, 3),
                 CheckpointWriter.Options.of(
                         Dtype.F32,
-                        Path.of(
-                                System.getProperty("ssb.shared.dir"),
-                                "fixtures",
-                                "qwen3-tokenizer")));
+                        qwen3Tokenizer()));
         java.nio.file.Files.writeString(
                 dir.resolve("generation_config.json"),
                 "{\"temperature\": 0.6, \"top_p\": 0.95, \"top_k\": 20}");
