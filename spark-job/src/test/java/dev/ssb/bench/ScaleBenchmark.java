@@ -52,7 +52,8 @@ import org.apache.spark.sql.SparkSession;
  * and prints a table.
  *
  * <p>Run: {@code ./ssb bench scale --out DIR}. The tokenizer comes from {@code
- * -Dssb.qwen.tokenizer=DIR}, else the repository's test fixture {@code model-worker/src/test/resources/dev/ssb/worker/text/qwen3-tokenizer}.
+ * -Dssb.qwen.tokenizer=DIR}, else the repository's test fixture {@code
+ * model-worker/src/test/resources/dev/ssb/worker/text/qwen3-tokenizer}.
  */
 public final class ScaleBenchmark {
 

@@ -157,6 +157,7 @@ final class RunFixture {
                             25.0,
                             1,
                             10L,
+                            2048L,
                             RUN_ID,
                             "h"));
         }

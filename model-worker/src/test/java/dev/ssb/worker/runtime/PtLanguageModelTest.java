@@ -224,9 +224,7 @@ class PtLanguageModelTest {
                 dir,
                 config,
                 TinyModels.randomWeights(config, 3),
-                CheckpointWriter.Options.of(
-                        Dtype.F32,
-                        qwen3Tokenizer()));
+                CheckpointWriter.Options.of(Dtype.F32, qwen3Tokenizer()));
         java.nio.file.Files.writeString(
                 dir.resolve("generation_config.json"),
                 "{\"temperature\": 0.6, \"top_p\": 0.95, \"top_k\": 20}");
