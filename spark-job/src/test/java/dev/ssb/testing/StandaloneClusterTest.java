@@ -74,34 +74,6 @@ class StandaloneClusterTest {
     }
 
     @Test
-    @Order(1)
-    void tasksRunInSeparateExecutorJvms() {
-        Path out = tmp.resolve("probe");
-        SubmitResult result =
-                cluster.submit(
-                        ProbeJob.class.getName(),
-                        TestBuild.appClasspath(),
-                        twoExecutors(),
-                        out.toString());
-
-        assertThat(result.succeeded()).as(result.describe()).isTrue();
-        List<JsonNode> rows = readRows(out);
-        assertThat(rows)
-                .extracting(r -> r.get("partition").asInt())
-                .containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7);
-        Set<Long> executorPids = longs(rows, "executor_pid");
-        assertThat(executorPids).hasSizeGreaterThanOrEqualTo(2);
-        assertThat(strings(rows, "executor_id")).hasSize(executorPids.size());
-        // the driver is the spark-submit JVM, and neither it nor this JVM ran a task
-        assertThat(longs(rows, "driver_pid")).containsExactly(result.pid());
-        assertThat(executorPids)
-                .doesNotContain(result.pid(), ProcessHandle.current().pid(), cluster.workerPid());
-        // the app asked for no GPU, so its tasks got none although the worker has two
-        assertThat(rows).allSatisfy(r -> assertThat(r.get("gpu_addresses")).isEmpty());
-        assertThat(rows).extracting(r -> r.get("gpu_id").asInt()).containsOnly(-1);
-    }
-
-    @Test
     @Order(2)
     void eachTaskGetsOneGpuAndTheExecutorsDifferentOnes() {
         Path out = tmp.resolve("gpu-probe");
@@ -149,7 +121,7 @@ class StandaloneClusterTest {
 
     @Test
     @Order(4)
-    void closeStopsEveryProcessIncludingRunningExecutors() throws Exception {
+    void tasksRunInSeparateExecutorJvmsAndCloseStopsEveryProcess() throws Exception {
         Path out = tmp.resolve("held");
         // the driver holds the application (and its executors) for 10 minutes after writing
         CompletableFuture<SubmitResult> held =
@@ -163,8 +135,18 @@ class StandaloneClusterTest {
                                         "8",
                                         "600000"));
         awaitFile(out.resolve("_SUCCESS"), Duration.ofMinutes(4), held);
-        Set<Long> executorPids = longs(readRows(out), "executor_pid");
+        List<JsonNode> rows = readRows(out);
+        assertThat(rows)
+                .extracting(r -> r.get("partition").asInt())
+                .containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7);
+        Set<Long> executorPids = longs(rows, "executor_pid");
         assertThat(executorPids).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(strings(rows, "executor_id")).hasSize(executorPids.size());
+        // neither the test JVM nor the worker ran a task
+        assertThat(executorPids).doesNotContain(ProcessHandle.current().pid(), cluster.workerPid());
+        // the app asked for no GPU, so its tasks got none although the worker has two
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("gpu_addresses")).isEmpty());
+        assertThat(rows).extracting(r -> r.get("gpu_id").asInt()).containsOnly(-1);
         Set<Long> workerChildren =
                 ProcessHandle.of(cluster.workerPid())
                         .orElseThrow()
@@ -186,6 +168,9 @@ class StandaloneClusterTest {
                                         .isNotEqualTo(Optional.of(true)));
         SubmitResult result = held.get(30, TimeUnit.SECONDS);
         assertThat(result.exitCode()).isNotZero();
+        // the driver was the spark-submit JVM, and it ran no task
+        assertThat(longs(rows, "driver_pid")).containsExactly(result.pid());
+        assertThat(executorPids).doesNotContain(result.pid());
         assertThat(workDir).doesNotExist();
     }
 
