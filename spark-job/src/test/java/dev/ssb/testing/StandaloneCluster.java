@@ -44,6 +44,15 @@ public final class StandaloneCluster implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
+    /**
+     * Flags for the daemons and the client-mode driver, which live for seconds to minutes and do
+     * little compute: the C1 compiler alone and the serial collector spend far less CPU starting up
+     * than C2 and G1's threads, and the test machine has two cores. Executors keep the JVM's
+     * defaults (they run the model and the verifier).
+     */
+    private static final List<String> SHORT_LIVED_JVM =
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private final ClusterSpec spec;
     private final Path workDir;
     private final List<Process> processes = new CopyOnWriteArrayList<>();
@@ -139,6 +148,7 @@ public final class StandaloneCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.add("-Xmx" + conf.getOrDefault("spark.driver.memory", "512m"));
+        cmd.addAll(SHORT_LIVED_JVM);
         cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
         cmd.add("-cp");
         cmd.add(sparkJars() + File.pathSeparator + appCp);
@@ -272,6 +282,7 @@ public final class StandaloneCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.add("-Xmx" + heapMb + "m");
+        cmd.addAll(SHORT_LIVED_JVM);
         cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
         cmd.add("-cp");
         // Spark's jars that Maven resolved at compile scope (Jackson, commons-*) sit in the
