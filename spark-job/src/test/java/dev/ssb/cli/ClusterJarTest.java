@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shaded {@code ssb-<version>-cluster.jar}, alone on the application's classpath, submitted to a
- * standalone cluster: {@code ssb ingest} and {@code ssb rollout} of the embedded toy model (DJL and
- * its CPU libtorch from the jar) on 4 toy problems commit their tables, and a failing command makes
- * spark-submit exit non-zero. {@code mvn verify -Pcluster-jar} builds the jar and runs this test
- * after {@code package} ({@code ssb.cluster.jar.required}: a missing jar fails it); in a plain
+ * The shaded {@code ssb-<version>-cluster.jar}, alone on the application's classpath, submitted to
+ * a standalone cluster: {@code ssb ingest} and {@code ssb rollout} of the embedded toy model (DJL
+ * and its CPU libtorch from the jar) on 4 toy problems commit their tables, and a failing command
+ * makes spark-submit exit non-zero. {@code mvn verify -Pcluster-jar} builds the jar and runs this
+ * test after {@code package} ({@code ssb.cluster.jar.required}: a missing jar fails it); in a plain
  * {@code mvn verify} it is skipped unless a jar was built before.
  */
 @ClusterTest
@@ -150,7 +150,8 @@ class ClusterJarTest {
                                 + PROBLEMS
                                 + " problems, 0 rejected");
         assertThat(rollout.succeeded()).as(rollout.describe()).isTrue();
-        assertThat(rollout.stdout()).contains("rollout done: {problems=" + PROBLEMS + ", rollouts=8");
+        assertThat(rollout.stdout())
+                .contains("rollout done: {problems=" + PROBLEMS + ", rollouts=8");
         var rollouts = SharedSpark.session().read().parquet(out.resolve("jar/rollouts").toString());
         assertThat(rollouts.count()).isEqualTo(2L * PROBLEMS);
         assertThat(rollouts.filter("num_tokens > 0").count())
