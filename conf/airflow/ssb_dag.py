@@ -2,14 +2,17 @@
 
 The stages come from ``ssb_stages.json`` beside this file, the output of ``ssb stages --json`` (the project's
 tests check that it equals the declarations, and that this DAG's tasks equal them): ingest -> rollout ->
-curate -> teacher-logits -> distill -> evaluate today. Deploy both files together; after a change to the
-stages, regenerate it with ``ssb stages --json > conf/airflow/ssb_stages.json``.
+curate -> teacher-logits -> distill -> evaluate today. The jar's name comes from ``ssb_build.json`` beside it
+(the tests check it against the pom's version). Deploy the three files together; after a change to the
+stages, regenerate the first with ``ssb stages --json > conf/airflow/ssb_stages.json``.
 
 Each stage is one spark-submit of the ssb cluster jar (client deploy mode: the driver runs on the Airflow
-worker, which needs Java 17 and a Spark 4 client). The run id is the logical date (``{{ ds_nodash }}``), so a
-retry or a re-run of a DAG run writes into the same run folder, and every task is idempotent: a stage whose
-tables are committed with the same settings is a no-op, and distill continues from its newest checkpoint
-(``--resume``).
+worker, which needs Java 17 and a Spark 4 client). The run id is Airflow's ``run_id`` made a valid ssb run id
+(``ssb_run_id`` below: ``manual__2025-01-01T10:00:00.123456+00:00`` -> ``manual__2025-01-01T10-00-00.123456-00-00``),
+so two manual triggers on one day write two run folders, while a retry or a cleared task of one DAG run
+writes into the same one. Every task is idempotent: a stage whose tables are committed with the same settings
+is a no-op, and distill continues from its newest checkpoint (``--resume``). A task that runs past
+``EXECUTION_TIMEOUT`` is killed (and retried): raise it for a larger model or data set.
 
 Configuration, all optional, with the defaults below:
   Connection         spark_default: its host is the master (spark://host:7077, yarn, k8s://...)
@@ -28,6 +31,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 
 try:  # Airflow 3
     from airflow.sdk import DAG
@@ -82,14 +86,33 @@ SPARK_CONF = {
     "spark.executorEnv.PYTORCH_FLAVOR": "{{ var.value.get('ssb_torch_flavor', 'cu128') }}",
 }
 
-# Every stage: the same run folder (logical date), the same configuration file and model.
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# What the build names the jar (ssb_build.json); the DAG's Spark settings are for GPU executors.
+with open(os.path.join(HERE, "ssb_build.json"), encoding="utf-8") as f:
+    BUILD = json.load(f)
+DEFAULT_JAR = "/opt/ssb/" + BUILD["cluster_gpu_jar"]
+
+# A stage that runs longer is killed and retried; distill at 3B on 8 GPUs takes hours, not days.
+EXECUTION_TIMEOUT = datetime.timedelta(hours=12)
+
+
+def ssb_run_id(airflow_run_id: str) -> str:
+    """Airflow's run_id as an ssb run id ([A-Za-z0-9][A-Za-z0-9._-]*): other characters become '-'."""
+    sanitised = re.sub(r"[^A-Za-z0-9._-]+", "-", airflow_run_id).strip("-._")
+    if not sanitised:
+        raise ValueError(f"Invalid Airflow run_id for an ssb run id: {airflow_run_id!r}")
+    return sanitised
+
+
+# Every stage: the same run folder (of this DAG run), the same configuration file and model.
 COMMON_ARGS = [
     "--conf",
     "{{ params.ssb_conf }}",
     "--out",
     "{{ params.out }}",
     "--run-id",
-    "{{ ds_nodash }}",
+    "{{ run_id | ssb_run_id }}",
     "--model",
     "{{ params.model }}",
 ]
@@ -106,7 +129,7 @@ CONFIG_ARGS = [
 ]
 
 # The declared stages (ssb stages --json), in pipeline order.
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ssb_stages.json"), encoding="utf-8") as f:
+with open(os.path.join(HERE, "ssb_stages.json"), encoding="utf-8") as f:
     STAGES = json.load(f)
 
 with DAG(
@@ -116,6 +139,7 @@ with DAG(
     start_date=datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc),
     catchup=False,
     max_active_runs=1,
+    user_defined_filters={"ssb_run_id": ssb_run_id},
     default_args={"retries": 2, "retry_delay": datetime.timedelta(minutes=5)},
     params={
         "out": "hdfs:///ssb/runs",
@@ -132,13 +156,14 @@ with DAG(
         name = stage["name"]
         task = SparkSubmitOperator(
             task_id=name.replace("-", "_"),
-            name=f"ssb-{name}-{{{{ ds_nodash }}}}",
+            name=f"ssb-{name}-{{{{ run_id | ssb_run_id }}}}",
             conn_id="spark_default",
-            application="{{ var.value.get('ssb_jar', '/opt/ssb/ssb-0.1.0-cluster.jar') }}",
+            application="{{ var.value.get('ssb_jar', '" + DEFAULT_JAR + "') }}",
             java_class="dev.ssb.cli.SsbCommand",
             deploy_mode="client",
             conf=SPARK_CONF,
             application_args=[name] + COMMON_ARGS + CONFIG_ARGS + (["--resume"] if stage["resumable"] else []),
+            execution_timeout=EXECUTION_TIMEOUT,
             verbose=False,
         )
         if previous is not None:

@@ -1,5 +1,7 @@
 package dev.ssb.cli;
 
+import dev.ssb.spark.CheckpointCache;
+import dev.ssb.spark.HadoopFiles;
 import dev.ssb.worker.api.LanguageModel;
 import dev.ssb.worker.api.ModelWorker;
 import java.io.IOException;
@@ -67,7 +69,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "Invalid --dtype: " + dtype + " (float32, bfloat16 or float16)");
         }
-        var conf = HadoopDirs.configuration();
+        var conf = HadoopFiles.configuration();
         java.nio.file.Path tmp;
         try {
             tmp = Files.createTempDirectory("ssb-export-");
@@ -76,15 +78,17 @@ final class ExportCommand implements Callable<Integer> {
         }
         try {
             java.nio.file.Path written = tmp.resolve("checkpoint");
-            try (LanguageModel lm = ModelWorker.load(model, GenerateCommand.device(device))) {
+            try (LanguageModel lm =
+                    ModelWorker.load(
+                            CheckpointCache.localPath(model), GenerateCommand.device(device))) {
                 if (adapter != null) {
                     GenerateCommand.applyAdapter(lm, adapter);
                 }
                 lm.save(written, dtype);
             }
-            HadoopDirs.upload(written, out, conf);
+            HadoopFiles.upload(written, out, conf);
         } finally {
-            HadoopDirs.deleteLocal(tmp);
+            HadoopFiles.deleteLocal(tmp);
         }
         PrintWriter w = spec.commandLine().getOut();
         w.println(

@@ -2,6 +2,8 @@ package dev.ssb.cli;
 
 import dev.ssb.config.Prompts;
 import dev.ssb.config.SsbProperties;
+import dev.ssb.spark.CheckpointCache;
+import dev.ssb.spark.HadoopFiles;
 import dev.ssb.worker.api.ChatMessage;
 import dev.ssb.worker.api.Device;
 import dev.ssb.worker.api.Generation;
@@ -116,7 +118,8 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         String system = Prompts.read(systemPrompt).strip();
         PrintWriter out = spec.commandLine().getOut();
-        try (LanguageModel lm = ModelWorker.load(model, device(device))) {
+        try (LanguageModel lm =
+                ModelWorker.load(CheckpointCache.localPath(model), device(device))) {
             if (adapter != null) {
                 applyAdapter(lm, adapter);
             }
@@ -174,12 +177,12 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** Reads a PEFT adapter from a Hadoop path, checked against the model before any decoding. */
     static void applyAdapter(LanguageModel lm, String dir) {
-        java.nio.file.Path local = HadoopDirs.local(dir, HadoopDirs.configuration());
+        java.nio.file.Path local = HadoopFiles.local(dir, HadoopFiles.configuration());
         try {
             lm.setAdapter(LoraAdapter.load(local, lm.config()));
         } finally {
-            if (HadoopDirs.isCopy(dir, local)) {
-                HadoopDirs.deleteLocal(local.getParent());
+            if (HadoopFiles.isCopy(dir, local)) {
+                HadoopFiles.deleteLocal(local.getParent());
             }
         }
     }

@@ -3,6 +3,8 @@ package dev.ssb.pipeline;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.distill.DistillStage;
+import dev.ssb.spark.CheckpointCache;
+import dev.ssb.spark.HadoopFiles;
 import dev.ssb.table.RunLayout;
 import dev.ssb.worker.api.Device;
 import dev.ssb.worker.api.LanguageModel;
@@ -11,9 +13,8 @@ import dev.ssb.worker.api.ModelWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -22,10 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Merges a round's LoRA student into its base model and writes a full Hugging Face checkpoint, the
- * base of the next round. Runs in a single Spark task, so the driver never loads the model runtime;
- * the checkpoint is written next to a temporary name and renamed, so the folder exists only when
- * complete. The run folder must be on a file system the executor shares with the driver (local disk
- * in local mode, a shared mount on a cluster).
+ * base of the next round. Runs in a single Spark task, so the driver never loads the model runtime.
+ * Base, adapter and target are Hadoop paths (local, {@code hdfs://}, {@code s3a://}): the base is
+ * staged by {@link CheckpointCache}, the adapter copied to the task's disk, and the merged folder
+ * written locally, then uploaded under a temporary name and renamed, so the folder exists only when
+ * complete.
  */
 final class StudentMerge {
 
@@ -40,59 +42,45 @@ final class StudentMerge {
                 new RunLayout(config.out(), config.runId())
                         .tablePath(DistillStage.ADAPTER)
                         .toString();
-        java.nio.file.Path local = localPath(target);
-        java.nio.file.Path adapterDir = localPath(new Path(adapter));
-        if (Files.isRegularFile(local.resolve("config.json")) && !force) {
-            LOG.info("Merged student {} already written", local);
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        if (HadoopFiles.exists(new Path(target, "config.json").toString(), hadoop) && !force) {
+            LOG.info("Merged student {} already written", target);
             return target;
         }
         String checkpoint = config.string(SsbProperties.MODEL_CHECKPOINT);
-        String out = local.toString();
-        String adapterPath = adapterDir.toString();
+        String out = target.toString();
         List<String> written =
                 JavaSparkContext.fromSparkContext(spark.sparkContext())
                         .parallelize(List.of(0), 1)
-                        .map(i -> merge(checkpoint, adapterPath, out))
+                        .map(i -> merge(checkpoint, adapter, out))
                         .collect();
         LOG.info("Merged student of run {} into {}", config.runId(), written.get(0));
         return target;
     }
 
-    /** Executor side: base + adapter, saved merged to a temporary folder, then renamed. */
+    /** Executor side: base + adapter, saved merged to a local folder, then uploaded. */
     static String merge(String checkpoint, String adapterDir, String target) {
-        java.nio.file.Path out = java.nio.file.Path.of(target);
-        java.nio.file.Path tmp =
-                out.resolveSibling(out.getFileName() + "._tmp-" + UUID.randomUUID());
-        try (LanguageModel model = ModelWorker.load(checkpoint, Device.cpu())) {
-            model.setAdapter(LoraAdapter.load(java.nio.file.Path.of(adapterDir), model.config()));
-            model.save(tmp);
-            if (Files.exists(out)) {
-                deleteRecursively(out);
-            }
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-            return out.toString();
+        Configuration hadoop = HadoopFiles.configuration();
+        java.nio.file.Path tmp;
+        try {
+            tmp = Files.createTempDirectory("ssb-merge-");
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write merged student " + out, e);
+            throw new UncheckedIOException("Cannot write merged student " + target, e);
         }
-    }
-
-    private static void deleteRecursively(java.nio.file.Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (java.nio.file.Path p :
-                    files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+        java.nio.file.Path adapter = HadoopFiles.local(adapterDir, hadoop);
+        try (LanguageModel model =
+                ModelWorker.load(CheckpointCache.localPath(checkpoint), Device.cpu())) {
+            model.setAdapter(LoraAdapter.load(adapter, model.config()));
+            java.nio.file.Path merged = tmp.resolve("merged");
+            model.save(merged);
+            HadoopFiles.delete(target, hadoop); // --force, or a folder without config.json
+            HadoopFiles.upload(merged, target, hadoop);
+            return target;
+        } finally {
+            HadoopFiles.deleteLocal(tmp);
+            if (HadoopFiles.isCopy(adapterDir, adapter)) {
+                HadoopFiles.deleteLocal(adapter.getParent());
             }
         }
-    }
-
-    private static java.nio.file.Path localPath(Path path) {
-        String scheme = path.toUri().getScheme();
-        if (scheme != null && !scheme.equals("file")) {
-            throw new IllegalArgumentException(
-                    "Cannot merge the student into "
-                            + path
-                            + ": --rounds > 1 needs out on a local or shared file system");
-        }
-        return java.nio.file.Path.of(path.toUri().getPath());
     }
 }

@@ -3,7 +3,6 @@ package dev.ssb.spark;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.spark.SparkEnv;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +41,7 @@ public final class CheckpointCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointCache.class);
     private static final String COMPLETE = "_ssb_staged";
+    private static final String CONFIG = "config.json";
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
     private static final AtomicInteger COPIES = new AtomicInteger();
 
@@ -53,22 +52,65 @@ public final class CheckpointCache {
         if (!isHadoopUri(checkpoint)) {
             return checkpoint;
         }
-        return stage(checkpoint, hadoopConf(), root()).toString();
+        return stage(checkpoint, HadoopFiles.configuration(), root()).toString();
     }
 
     /**
-     * Whether {@code checkpoint} is a hierarchical URI ({@code scheme:/...}, e.g. {@code
-     * hdfs://nn/m}, {@code file:///m}); names like {@code embedded:toy} are not.
+     * Checks {@code checkpoint} the way {@link #localPath} and the runtime read it: a Hadoop URI
+     * through Hadoop's file system (of this JVM's configuration), a plain path on the local disk;
+     * either must be a folder holding {@value #CONFIG}. Runtime names like {@code embedded:toy} are
+     * not checked here. Returns what was found, e.g. "a folder of 5 files".
+     *
+     * @throws IllegalArgumentException "Cannot load checkpoint C: not found | not a directory | no
+     *     config.json"
      */
-    static boolean isHadoopUri(String checkpoint) {
-        try {
-            URI uri = new URI(checkpoint);
-            return uri.getScheme() != null
-                    && uri.getScheme().length() > 1 // not a Windows drive letter
-                    && !uri.isOpaque(); // scheme:/path or scheme://authority/path
-        } catch (java.net.URISyntaxException e) {
-            return false;
+    public static String check(String checkpoint, Configuration hadoop) {
+        if (isHadoopUri(checkpoint)) {
+            org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(checkpoint);
+            try {
+                FileSystem fs = source.getFileSystem(hadoop);
+                SortedMap<String, FileStatus> files = requireFolder(checkpoint, fs, source);
+                return "a folder of " + files.size() + " files on " + fs.getScheme();
+            } catch (java.io.FileNotFoundException e) {
+                throw new IllegalArgumentException(
+                        "Cannot load checkpoint " + checkpoint + ": not found", e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read checkpoint " + checkpoint, e);
+            }
         }
+        Path dir = Path.of(checkpoint);
+        if (!Files.exists(dir)) {
+            throw new IllegalArgumentException(
+                    "Cannot load checkpoint " + checkpoint + ": not found on the local disk");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(
+                    "Cannot load checkpoint " + checkpoint + ": not a directory");
+        }
+        if (!Files.isRegularFile(dir.resolve(CONFIG))) {
+            throw new IllegalArgumentException(
+                    "Cannot load checkpoint " + checkpoint + ": no " + CONFIG);
+        }
+        return "a local folder (every executor host needs it at this path)";
+    }
+
+    /** Whether {@code checkpoint} is read through Hadoop; see {@link HadoopFiles#isUri}. */
+    static boolean isHadoopUri(String checkpoint) {
+        return HadoopFiles.isUri(checkpoint);
+    }
+
+    private static SortedMap<String, FileStatus> requireFolder(
+            String checkpoint, FileSystem fs, org.apache.hadoop.fs.Path source) throws IOException {
+        if (!fs.getFileStatus(source).isDirectory()) {
+            throw new IllegalArgumentException(
+                    "Cannot load checkpoint " + checkpoint + ": not a directory");
+        }
+        SortedMap<String, FileStatus> files = list(fs, source);
+        if (!files.containsKey(CONFIG)) {
+            throw new IllegalArgumentException(
+                    "Cannot load checkpoint " + checkpoint + ": no " + CONFIG);
+        }
+        return files;
     }
 
     /** Stages {@code checkpoint} under {@code root}; see the class comment. */
@@ -76,11 +118,7 @@ public final class CheckpointCache {
         org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(checkpoint);
         try {
             FileSystem fs = source.getFileSystem(hadoop);
-            if (!fs.getFileStatus(source).isDirectory()) {
-                throw new IllegalArgumentException(
-                        "Cannot load checkpoint " + checkpoint + ": not a directory");
-            }
-            SortedMap<String, FileStatus> files = list(fs, source);
+            SortedMap<String, FileStatus> files = requireFolder(checkpoint, fs, source);
             String key = key(fs.makeQualified(source).toString(), files);
             // <root>/<key>/<name>: the folder keeps the checkpoint's name (the model id)
             Path target = root.resolve(key).resolve(safeName(source.getName()));
@@ -110,7 +148,7 @@ public final class CheckpointCache {
     }
 
     /** Number of checkpoints copied by this JVM (for tests and logs). */
-    static int copies() {
+    public static int copies() {
         return COPIES.get();
     }
 
@@ -190,14 +228,5 @@ public final class CheckpointCache {
         return env != null && !env.isBlank()
                 ? Path.of(env)
                 : Path.of(System.getProperty("java.io.tmpdir"), "ssb-checkpoints");
-    }
-
-    /** The executor's Hadoop configuration, with the application's spark.hadoop.* settings. */
-    private static Configuration hadoopConf() {
-        SparkEnv env = SparkEnv.get();
-        if (env == null) {
-            return new Configuration();
-        }
-        return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(env.conf());
     }
 }

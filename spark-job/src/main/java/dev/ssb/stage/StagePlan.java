@@ -2,6 +2,8 @@ package dev.ssb.stage;
 
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
+import dev.ssb.spark.CheckpointCache;
+import dev.ssb.spark.HadoopFiles;
 import dev.ssb.table.Manifest;
 import dev.ssb.table.RunLayout;
 import java.io.IOException;
@@ -12,8 +14,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
-import scala.Tuple2;
 
 /**
  * What a stage command would read and write, checked without Spark ({@code --dry-run}). Inputs that
@@ -33,7 +33,7 @@ public final class StagePlan {
     public StagePlan(String stage, SsbConfig config) {
         this.stage = stage;
         this.layout = new RunLayout(config.out(), config.runId());
-        this.hadoop = hadoopConfiguration();
+        this.hadoop = HadoopFiles.configuration();
         lines.add(
                 String.format(
                         "ssb %s --dry-run: run %s in %s (config hash %s)",
@@ -53,7 +53,10 @@ public final class StagePlan {
         return line("reads", what, path, "exists");
     }
 
-    /** The model checkpoint: a path must exist; a runtime name like embedded:toy is passed on. */
+    /**
+     * The model checkpoint, checked as the stage loads it ({@link CheckpointCache#check}); a
+     * runtime name like embedded:toy is passed on.
+     */
     public StagePlan model(SsbConfig config) {
         String checkpoint = config.string(SsbProperties.MODEL_CHECKPOINT);
         String where =
@@ -63,8 +66,22 @@ public final class StagePlan {
         if (RUNTIME_ID.matcher(checkpoint).matches()) {
             return line("model", checkpoint, where, "resolved by the model runtime");
         }
-        readsPath(SsbProperties.MODEL_CHECKPOINT, checkpoint);
-        return this;
+        // the check the executors' staging makes (CheckpointCache), not only "exists"
+        String found;
+        try {
+            found = CheckpointCache.check(checkpoint, hadoop);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Cannot plan %s: %s",
+                            stage,
+                            e.getMessage()
+                                    .replace(
+                                            "Cannot load checkpoint ",
+                                            SsbProperties.MODEL_CHECKPOINT + " ")),
+                    e);
+        }
+        return line("model", checkpoint, where, found);
     }
 
     /** A table of this run written by {@code producer}: present, or planned before this stage. */
@@ -133,14 +150,5 @@ public final class StagePlan {
                         "  %-7s %-24s %s%s",
                         verb, what, where, state.isEmpty() ? "" : "  " + state));
         return this;
-    }
-
-    /** The spark.hadoop.* settings spark-submit passes, without starting Spark. */
-    private static Configuration hadoopConfiguration() {
-        Configuration conf = new Configuration();
-        for (Tuple2<String, String> e : new SparkConf().getAllWithPrefix("spark.hadoop.")) {
-            conf.set(e._1(), e._2());
-        }
-        return conf;
     }
 }

@@ -33,7 +33,15 @@ class AirflowDagTest {
 
     static final Path REPO = Path.of(System.getProperty("ssb.repo.dir", "..")).toAbsolutePath();
     private static final Path DAG = REPO.resolve("conf/airflow/ssb_dag.py");
-    private static final Pattern TEMPLATE = Pattern.compile("\\{\\{ *(params\\.)?(\\w+) *}}");
+    private static final Pattern TEMPLATE =
+            Pattern.compile("\\{\\{ *(params\\.)?(\\w+)(?: *\\| *(\\w+))? *}}");
+
+    /** Airflow run ids: two manual triggers on one day, and a scheduled run. */
+    private static final List<String> RUN_IDS =
+            List.of(
+                    "manual__2025-01-01T10:00:00.123456+00:00",
+                    "manual__2025-01-01T17:30:05.000001+00:00",
+                    "scheduled__2025-01-01T00:00:00+00:00");
 
     @TempDir static Path dir;
     private static JsonNode dag;
@@ -45,7 +53,9 @@ class AirflowDagTest {
         try (var in = AirflowDagTest.class.getResourceAsStream("/dev/ssb/airflow/dump_dag.py")) {
             Files.copy(in, script);
         }
-        dag = new ObjectMapper().readTree(python(script.toString(), DAG.toString()));
+        List<String> args = new ArrayList<>(List.of(script.toString(), DAG.toString()));
+        args.addAll(RUN_IDS);
+        dag = new ObjectMapper().readTree(python(args.toArray(String[]::new)));
     }
 
     static String python(String... args) throws Exception {
@@ -80,9 +90,7 @@ class AirflowDagTest {
             upstream.add(task.get("upstream").toString());
             assertThat(task.get("deploy_mode").asText()).isEqualTo("client");
             assertThat(task.get("java_class").asText()).isEqualTo(SsbCommand.class.getName());
-            assertThat(task.get("application").asText())
-                    .contains("var.value.get('ssb_jar'")
-                    .contains("-cluster.jar");
+            assertThat(task.get("application").asText()).contains("var.value.get('ssb_jar'");
             List<String> args = args(task);
             Stage declared = Stages.ALL.get(i++);
             assertThat(args.get(0)).isEqualTo(declared.name());
@@ -90,7 +98,7 @@ class AirflowDagTest {
                     .as(declared.name())
                     .isEqualTo(declared.has(Stage.Trait.RESUMABLE));
             assertThat(String.join(" ", args))
-                    .contains("--run-id {{ ds_nodash }}")
+                    .contains("--run-id {{ run_id | ssb_run_id }}")
                     .doesNotContain("--force");
         }
         List<String> expectedIds = new ArrayList<>();
@@ -156,7 +164,7 @@ class AirflowDagTest {
         Path heldOut = Files.writeString(dir.resolve("math500.jsonl"), "{}\n");
         Map<String, String> values =
                 Map.of(
-                        "ds_nodash", "20250101",
+                        "run_id", RUN_IDS.get(0),
                         "out", dir.resolve("runs").toString(),
                         "problems", problems.toString(),
                         "eval_problems", heldOut.toString(),
@@ -180,10 +188,66 @@ class AirflowDagTest {
                     .startsWith(
                             "ssb "
                                     + args.get(0)
-                                    + " --dry-run: run 20250101 in "
-                                    + dir.resolve("runs/20250101"));
+                                    + " --dry-run: run "
+                                    + SANITISED
+                                    + " in "
+                                    + dir.resolve("runs/" + SANITISED));
         }
         assertThat(dir.resolve("runs")).doesNotExist();
+    }
+
+    /** What the DAG's ssb_run_id filter makes of RUN_IDS.get(0). */
+    private static final String SANITISED = "manual__2025-01-01T10-00-00.123456-00-00";
+
+    @Test
+    void theRunIdIsAirflowsRunIdMadeAValidRunIdSoTwoManualTriggersOnADayDoNotCollide() {
+        JsonNode filter = dag.get("filters").get("ssb_run_id");
+        assertThat(filter.get(RUN_IDS.get(0)).asText()).isEqualTo(SANITISED);
+        List<String> ids = new ArrayList<>();
+        for (String airflowRunId : RUN_IDS) {
+            String id = filter.get(airflowRunId).asText();
+            new dev.ssb.table.RunLayout("/runs", id); // throws "Invalid run_id" when not valid
+            ids.add(id);
+        }
+        assertThat(ids).doesNotHaveDuplicates();
+        for (JsonNode task : dag.get("tasks")) {
+            assertThat(task.get("name").asText()).endsWith("{{ run_id | ssb_run_id }}");
+        }
+    }
+
+    @Test
+    void theJarIsNamedByTheBuildAndEveryTaskHasATimeout() throws Exception {
+        JsonNode build =
+                new ObjectMapper().readTree(REPO.resolve("conf/airflow/ssb_build.json").toFile());
+        String version = pomVersion();
+        assertThat(build.get("version").asText()).isEqualTo(version);
+        // the names spark-job/pom.xml's shade execution writes: ssb-${version}-${suffix}.jar
+        assertThat(Files.readString(REPO.resolve("spark-job/pom.xml")))
+                .contains(
+                        "<outputFile>${project.build.directory}/ssb-${project.version}-"
+                                + "${ssb.cluster.jar.suffix}.jar</outputFile>")
+                .contains("<ssb.cluster.jar.suffix>cluster</ssb.cluster.jar.suffix>")
+                .contains("<ssb.cluster.jar.suffix>cluster-gpu</ssb.cluster.jar.suffix>");
+        assertThat(build.get("cluster_jar").asText()).isEqualTo("ssb-" + version + "-cluster.jar");
+        assertThat(build.get("cluster_gpu_jar").asText())
+                .isEqualTo("ssb-" + version + "-cluster-gpu.jar");
+        for (JsonNode task : dag.get("tasks")) {
+            assertThat(task.get("application").asText())
+                    .isEqualTo(
+                            "{{ var.value.get('ssb_jar', '/opt/ssb/ssb-"
+                                    + version
+                                    + "-cluster-gpu.jar') }}");
+            assertThat(task.get("execution_timeout").asText()).isEqualTo("12:00:00");
+        }
+    }
+
+    /** The root pom's own version (the first version after its artifactId). */
+    private static String pomVersion() throws Exception {
+        Matcher m =
+                Pattern.compile("<artifactId>ssb-parent</artifactId>\\s*<version>([^<]+)</version>")
+                        .matcher(Files.readString(REPO.resolve("pom.xml")));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
     }
 
     private static List<String> args(JsonNode task) {
@@ -198,6 +262,9 @@ class AirflowDagTest {
         while (m.find()) {
             String value = values.get(m.group(2));
             assertThat(value).as("a value for %s", m.group()).isNotNull();
+            if (m.group(3) != null) { // a filter of the DAG's, applied by the Python script
+                value = dag.get("filters").get(m.group(3)).get(value).asText();
+            }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         m.appendTail(out);

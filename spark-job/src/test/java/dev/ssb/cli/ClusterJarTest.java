@@ -8,6 +8,8 @@ import dev.ssb.testing.ClusterTest;
 import dev.ssb.testing.StandaloneCluster;
 import dev.ssb.testing.SubmitResult;
 import dev.ssb.testing.TestBuild;
+import dev.ssb.worker.toy.ToyDataset;
+import dev.ssb.worker.toy.ToyDifficulty;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shaded {@code ssb-<version>-cluster.jar} (built by {@code -Pcluster-jar}; skipped without it)
- * submitted to a standalone cluster on its own: {@code ssb ingest} commits its tables, a failing
- * command makes spark-submit exit non-zero.
+ * The shaded {@code ssb-<version>-cluster.jar}, alone on the application's classpath, submitted to
+ * a standalone cluster: {@code ssb ingest} and {@code ssb rollout} of the embedded toy model (DJL
+ * and its CPU libtorch from the jar) on 4 toy problems commit their tables, and a failing command
+ * makes spark-submit exit non-zero. {@code mvn verify -Pcluster-jar} builds the jar and runs this
+ * test after {@code package} ({@code ssb.cluster.jar.required}: a missing jar fails it); in a plain
+ * {@code mvn verify} it is skipped unless a jar was built before.
  */
 @ClusterTest
 class ClusterJarTest {
@@ -47,7 +52,15 @@ class ClusterJarTest {
                     "gson",
                     "javassist");
 
+    private static final int PROBLEMS = 4;
+
     @TempDir Path tmp;
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 
     private static Optional<Path> clusterJar() throws IOException {
         try (var files = Files.list(TestBuild.targetDir())) {
@@ -70,14 +83,33 @@ class ClusterJarTest {
     }
 
     @Test
-    void ingestRunsFromTheClusterJarAloneAndFailuresExitNonZero() throws Exception {
+    void ingestAndRolloutRunFromTheClusterJarAloneAndFailuresExitNonZero() throws Exception {
         Optional<Path> jar = clusterJar();
+        if (Boolean.getBoolean("ssb.cluster.jar.required")) {
+            assertThat(jar).as("ssb-*-cluster.jar in " + TestBuild.targetDir()).isPresent();
+        }
         assumeThat(jar).as("built with mvn -Pcluster-jar package").isPresent();
-        Path gsm8k = Path.of(System.getProperty("ssb.data.dir", "../data"), "gsm8k_test.jsonl");
+        ToyDataset.write(tmp.resolve("data"), 5, PROBLEMS, 0, ToyDifficulty.embedded());
+        Path problems = tmp.resolve("data/train.jsonl");
         Path out = tmp.resolve("runs");
         Map<String, String> conf =
-                Map.of("spark.executor.memory", "1g", "spark.executor.cores", "1");
+                Map.of(
+                        "spark.executor.memory",
+                        "1g",
+                        "spark.executor.cores",
+                        "1",
+                        "spark.executor.extraJavaOptions",
+                        "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
+                                + " -Dai.djl.pytorch.num_interop_threads=1");
+        String[] run = {
+            "--out", out.toString(),
+            "--run-id", "jar",
+            "--model", "embedded:toy",
+            "--set", "rollout.samples=2",
+            "--set", "rollout.max_new_tokens=32"
+        };
         SubmitResult ok;
+        SubmitResult rollout;
         SubmitResult failed;
         try (StandaloneCluster cluster =
                 StandaloneCluster.builder().workerCores(1).workerMemory("1g").start()) {
@@ -87,15 +119,17 @@ class ClusterJarTest {
                             SsbCommand.class.getName(),
                             cp,
                             conf,
-                            "ingest",
-                            "--problems",
-                            gsm8k.toString(),
-                            "--set",
-                            "data.limit=12",
-                            "--out",
-                            out.toString(),
-                            "--run-id",
-                            "jar");
+                            concat(
+                                    new String[] {"ingest", "--problems", problems.toString()},
+                                    run));
+            rollout =
+                    ok.succeeded()
+                            ? cluster.submit(
+                                    SsbCommand.class.getName(),
+                                    cp,
+                                    conf,
+                                    concat(new String[] {"rollout"}, run))
+                            : ok;
             failed =
                     cluster.submit(
                             SsbCommand.class.getName(),
@@ -108,13 +142,21 @@ class ClusterJarTest {
                             "missing");
         }
         assertThat(ok.succeeded()).as(ok.describe()).isTrue();
-        assertThat(ok.stdout()).contains("ingest done: 12 input rows -> 12 problems, 0 rejected");
-        assertThat(
-                        SharedSpark.session()
-                                .read()
-                                .parquet(out.resolve("jar/problems").toString())
-                                .count())
-                .isEqualTo(12);
+        assertThat(ok.stdout())
+                .contains(
+                        "ingest done: "
+                                + PROBLEMS
+                                + " input rows -> "
+                                + PROBLEMS
+                                + " problems, 0 rejected");
+        assertThat(rollout.succeeded()).as(rollout.describe()).isTrue();
+        assertThat(rollout.stdout())
+                .contains("rollout done: {problems=" + PROBLEMS + ", rollouts=8");
+        var rollouts = SharedSpark.session().read().parquet(out.resolve("jar/rollouts").toString());
+        assertThat(rollouts.count()).isEqualTo(2L * PROBLEMS);
+        assertThat(rollouts.filter("num_tokens > 0").count())
+                .as("generated by the embedded model from the jar")
+                .isEqualTo(2L * PROBLEMS);
         assertThat(failed.exitCode()).as(failed.describe()).isEqualTo(1);
         assertThat(failed.stderr())
                 .contains(

@@ -102,7 +102,27 @@ class DryRunTest {
                 .contains(
                         "Cannot plan rollout: model.checkpoint "
                                 + dir.resolve("ckpt")
-                                + " does not exist");
+                                + ": not found on the local disk");
+        // checked as the executors stage it: a file:// URI of a file is not a checkpoint (it
+        // used to pass as "exists" and fail on the first executor), nor a folder without config
+        Path flat = Files.writeString(dir.resolve("flat.bin"), "x");
+        Result flatModel = run(common("rollout", "--model", flat.toUri().toString()));
+        assertThat(flatModel.code()).isEqualTo(1);
+        assertThat(flatModel.err())
+                .contains(
+                        "Cannot plan rollout: model.checkpoint "
+                                + flat.toUri()
+                                + ": not a directory");
+        Path empty = Files.createDirectories(dir.resolve("empty-ckpt"));
+        Result emptyModel = run(common("rollout", "--model", empty.toUri().toString()));
+        assertThat(emptyModel.err())
+                .contains(
+                        "Cannot plan rollout: model.checkpoint "
+                                + empty.toUri()
+                                + ": no config.json");
+        Result emptyLocal = run(common("rollout", "--model", empty.toString()));
+        assertThat(emptyLocal.err())
+                .contains("Cannot plan rollout: model.checkpoint " + empty + ": no config.json");
         Result noHeldOut = run(common("evaluate"));
         assertThat(noHeldOut.err())
                 .contains("Cannot plan evaluate: table eval_problems of run d1 is not complete");

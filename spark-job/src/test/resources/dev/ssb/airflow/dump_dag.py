@@ -2,7 +2,8 @@
 
 Airflow is not installed where the tests run: the stubs record what the DAG file passes to DAG and
 SparkSubmitOperator and the dependencies it declares with >>.
-Usage: python3 dump_dag.py DAG_FILE
+Usage: python3 dump_dag.py DAG_FILE [RUN_ID...]: each RUN_ID is also passed through the DAG's
+user-defined template filters (what Airflow applies to "{{ run_id | filter }}").
 """
 
 import json
@@ -64,4 +65,6 @@ print(json.dumps({
     "dag_id": dag.dag_id,
     "params": dag.kwargs.get("params", {}),
     "tasks": [dict(t.kwargs, upstream=t.upstream) for t in dag.tasks],
+    "filters": {name: {run_id: f(run_id) for run_id in sys.argv[2:]}
+                for name, f in dag.kwargs.get("user_defined_filters", {}).items()},
 }, default=str))

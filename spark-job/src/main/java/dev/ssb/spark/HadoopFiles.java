@@ -1,8 +1,11 @@
-package dev.ssb.cli;
+package dev.ssb.spark;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -11,31 +14,74 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
-import scala.Tuple2;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.deploy.SparkHadoopUtil;
 
 /**
- * Folders named by Hadoop paths (local, hdfs://, s3a://) for the commands that run without Spark: a
- * local view of a remote folder, and the upload of a folder written locally.
+ * Files and folders named by Hadoop URIs ({@code file://}, {@code hdfs://}, {@code s3a://}) for
+ * code that runs the model runtime or plain Java I/O, which read only local files: the Hadoop
+ * configuration of this JVM, a local view of a remote folder, the upload of a folder written
+ * locally, and a small text file read whole.
  */
-final class HadoopDirs {
-    private HadoopDirs() {}
+public final class HadoopFiles {
+    private HadoopFiles() {}
 
-    /** The spark.hadoop.* settings spark-submit passes, without starting Spark. */
-    static Configuration configuration() {
-        Configuration conf = new Configuration();
-        for (Tuple2<String, String> e : new SparkConf().getAllWithPrefix("spark.hadoop.")) {
-            conf.set(e._1(), e._2());
+    /**
+     * This JVM's Hadoop configuration with the application's {@code spark.hadoop.*} settings: the
+     * running SparkContext's (driver or executor), else the ones spark-submit passes as system
+     * properties (commands that run without Spark, {@code --dry-run}).
+     */
+    public static Configuration configuration() {
+        SparkEnv env = SparkEnv.get();
+        return SparkHadoopUtil.get().newConfiguration(env != null ? env.conf() : new SparkConf());
+    }
+
+    /**
+     * Whether {@code location} is a hierarchical URI ({@code scheme:/...}, e.g. {@code
+     * hdfs://nn/m}, {@code file:///m}), read through Hadoop; a plain path is a local file, and
+     * names like {@code embedded:toy} are neither.
+     */
+    public static boolean isUri(String location) {
+        try {
+            URI uri = new URI(location);
+            return uri.getScheme() != null
+                    && uri.getScheme().length() > 1 // not a Windows drive letter
+                    && !uri.isOpaque(); // scheme:/path or scheme://authority/path
+        } catch (java.net.URISyntaxException e) {
+            return false;
         }
-        return conf;
+    }
+
+    /** The text of a small file, e.g. a prompt. */
+    public static String readString(String location, Configuration conf) {
+        Path path = new Path(location);
+        try (InputStream in = path.getFileSystem(conf).open(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.FileNotFoundException e) {
+            throw new IllegalArgumentException("Cannot read " + location + ": no such file", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + location, e);
+        }
+    }
+
+    /** Whether {@code location} exists, through Hadoop. */
+    public static boolean exists(String location, Configuration conf) {
+        Path path = new Path(location);
+        try {
+            return path.getFileSystem(conf).exists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot check " + location, e);
+        }
     }
 
     /**
      * A local folder with the files of {@code dir}: the folder itself when it is on the local file
-     * system, else a temporary copy (the caller deletes it with {@link #deleteLocal}).
+     * system, else a temporary copy (the caller deletes it with {@link #deleteLocal} of its parent
+     * when {@link #isCopy}).
      *
      * @throws IllegalArgumentException "Cannot read DIR: not a directory"
      */
-    static java.nio.file.Path local(String dir, Configuration conf) {
+    public static java.nio.file.Path local(String dir, Configuration conf) {
         Path path = new Path(dir);
         try {
             FileSystem fs = path.getFileSystem(conf);
@@ -57,7 +103,7 @@ final class HadoopDirs {
     }
 
     /** Whether {@code local} is a temporary copy made by {@link #local} for {@code dir}. */
-    static boolean isCopy(String dir, java.nio.file.Path local) {
+    public static boolean isCopy(String dir, java.nio.file.Path local) {
         return !local.toAbsolutePath()
                 .normalize()
                 .equals(
@@ -71,7 +117,7 @@ final class HadoopDirs {
      * to {@code to}'s name with a temporary suffix first, then renamed, so {@code to} only ever
      * appears complete.
      */
-    static void upload(java.nio.file.Path from, String to, Configuration conf) {
+    public static void upload(java.nio.file.Path from, String to, Configuration conf) {
         Path target = new Path(to);
         try {
             FileSystem fs = target.getFileSystem(conf);
@@ -99,8 +145,18 @@ final class HadoopDirs {
         }
     }
 
+    /** Deletes a Hadoop folder and everything in it; absent is fine. */
+    public static void delete(String dir, Configuration conf) {
+        Path path = new Path(dir);
+        try {
+            path.getFileSystem(conf).delete(path, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir, e);
+        }
+    }
+
     /** Deletes a local folder and everything in it. */
-    static void deleteLocal(java.nio.file.Path dir) {
+    public static void deleteLocal(java.nio.file.Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
