@@ -46,9 +46,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /**
      * The demo's own settings, above the shipped defaults (a {@code --conf} file or {@code --set}
-     * overrides them), chosen on the dev split (docs/experiments.md, the demo's tuning history):
-     * a constant lr of 2e-4 barely moved the tiny model; 1e-3 decayed on a cosine
-     * schedule after 50 warmup steps gained the most.
+     * overrides them), chosen on the dev split (docs/experiments.md, the demo's tuning history): a
+     * constant lr of 2e-4 barely moved the tiny model; 1e-3 decayed on a cosine schedule after 50
+     * warmup steps gained the most.
      */
     static final Map<String, String> DEMO_DEFAULTS =
             Map.of(
