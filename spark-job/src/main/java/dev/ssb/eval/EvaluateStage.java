@@ -133,7 +133,7 @@ public final class EvaluateStage {
         return new SampleSettings(
                 sampled.model(),
                 1,
-                new Decoding(0f, d.topK(), d.topP(), d.maxNewTokens()),
+                new Decoding(0f, d.topK(), d.topP(), d.maxNewTokens(), d.repetitionPenalty()),
                 sampled.batchSize());
     }
 

@@ -33,6 +33,7 @@ final class SummaryFormat {
         sampling.put("top_k", s.decoding().topK());
         sampling.put("top_p", s.decoding().topP());
         sampling.put("max_new_tokens", s.decoding().maxNewTokens());
+        sampling.put("repetition_penalty", s.decoding().repetitionPenalty());
         sampling.put("seed", s.model().runSeed());
         sampling.put("system_prompt", s.model().systemPrompt());
         ObjectNode greedySampling = sampling.putObject("greedy");

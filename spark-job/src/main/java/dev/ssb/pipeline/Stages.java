@@ -161,8 +161,11 @@ public final class Stages {
                                     + " held-out set (GSM8K / MATH / AIME-shaped JSONL or Parquet,"
                                     + " ingested into <out>/<run-id>/eval_problems):"
                                     + " eval.samples samples per problem with the same prompts and"
-                                    + " seeds for both, pass@1 and maj@n with 95% intervals and"
-                                    + " the paired difference student - base. Writes"
+                                    + " seeds for both, and one greedy reply per problem"
+                                    + " (temperature 0): greedy pass@1, sampled pass@1 and maj@n,"
+                                    + " each also under the strict verdict (exact match after"
+                                    + " light normalisation), with 95% intervals and the paired"
+                                    + " difference student - base. Writes"
                                     + " <out>/<run-id>/eval/samples (Parquet), eval/summary.json"
                                     + " and eval/summary.md, and prints the table.",
                             "Example: ssb evaluate --problems data/math500_test.jsonl --out runs"

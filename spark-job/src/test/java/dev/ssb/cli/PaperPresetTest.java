@@ -39,6 +39,15 @@ class PaperPresetTest {
         assertThat(c.doubleValue(SsbProperties.ROLLOUT_TEMPERATURE)).isEqualTo(0.8);
         assertThat(c.intValue(SsbProperties.ROLLOUT_TOP_K)).isEqualTo(50);
         assertThat(c.doubleValue(SsbProperties.ROLLOUT_TOP_P)).isEqualTo(0.8);
+        assertThat(c.doubleValue(SsbProperties.ROLLOUT_REPETITION_PENALTY)).isEqualTo(1.05);
+        assertThat(c.doubleValue(SsbProperties.EVAL_REPETITION_PENALTY)).isEqualTo(1.05);
+        // the teacher samples with the rollout's top-k, top-p and penalty at its own temperature
+        var teacher = dev.ssb.curate.CurateSettings.from(c).decoding();
+        assertThat(teacher.temperature()).isEqualTo(0.4f);
+        assertThat(teacher.topK()).isEqualTo(50);
+        assertThat(teacher.topP()).isEqualTo(0.8f);
+        assertThat(teacher.repetitionPenalty()).isEqualTo(1.05f);
+        assertThat(teacher.maxNewTokens()).isEqualTo(8192);
         assertThat(c.doubleValue(SsbProperties.TEACHER_TEMPERATURE)).isEqualTo(0.4);
         for (String budget :
                 new String[] {
