@@ -147,14 +147,16 @@ public final class AcceptRounds {
         extra.put("problems_available", (long) order.size());
         extra.put("rounds", (long) roundDirs.size());
         extra.put("data_ended", dataEnded ? 1L : 0L);
-        Dataset<Row> contexts = readAll(spark, roundDirs, CONTEXTS, selection);
+        Dataset<Row> contexts =
+                roundDirs.isEmpty() // no problems at all: empty tables
+                        ? spark.createDataFrame(List.of(), CurateStage.TEACHER_CONTEXTS_SCHEMA)
+                        : readAll(spark, roundDirs, CONTEXTS, selection);
         contexts.write().parquet(new Path(work, CONTEXTS).toString());
-        StageOutput.Result result =
-                RolloutStage.write(
-                        run,
-                        out,
-                        readAll(spark, roundDirs, RolloutStage.ROLLOUTS, selection),
-                        extra);
+        Dataset<Row> rollouts =
+                roundDirs.isEmpty()
+                        ? spark.createDataFrame(List.of(), RolloutStage.ROLLOUTS_SCHEMA)
+                        : readAll(spark, roundDirs, RolloutStage.ROLLOUTS, selection);
+        StageOutput.Result result = RolloutStage.write(run, out, rollouts, extra);
         writeSelection(hadoop, work, rolloutHash(config), extra);
         for (String dir : roundDirs) {
             delete(new Path(dir), hadoop);
