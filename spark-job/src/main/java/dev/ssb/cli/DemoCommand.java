@@ -32,8 +32,11 @@ import picocli.CommandLine.Spec;
                     + " stage on the training problems with the embedded toy model, then evaluates"
                     + " base and student on the held-out problems and prints the comparison.",
             "Distills with distill.lr=1e-3 on a cosine schedule after 50 warmup steps unless"
-                    + " --conf or --set says otherwise (the paper's constant 2e-4 barely moves the"
-                    + " tiny model).",
+                    + " --conf or --set says otherwise (a constant 2e-4 barely moves the tiny"
+                    + " model; the authors decayed 2e-4 linearly to 0: conf/paper.properties).",
+            "Prints greedy pass@1 (one reply per problem at temperature 0) next to sampled"
+                    + " pass@1 and maj@n, the strict verdict and mean reply tokens, for base and"
+                    + " student, with 95% intervals and student - base.",
             "Example: ssb demo",
             "Smaller: ssb demo --train 64 --test 500 --set eval.samples=1"
         })
@@ -43,9 +46,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /**
      * The demo's own settings, above the shipped defaults (a {@code --conf} file or {@code --set}
-     * overrides them), chosen on the dev split (docs/experiments.md, the demo's tuning history):
-     * the paper's constant lr of 2e-4 barely moved the tiny model; 1e-3 decayed on a cosine
-     * schedule after 50 warmup steps gained the most.
+     * overrides them), chosen on the dev split (docs/experiments.md, the demo's tuning history): a
+     * constant lr of 2e-4 barely moved the tiny model; 1e-3 decayed on a cosine schedule after 50
+     * warmup steps gained the most.
      */
     static final Map<String, String> DEMO_DEFAULTS =
             Map.of(

@@ -100,7 +100,8 @@ public record SsbConfig(SortedMap<String, String> values) implements Serializabl
                 (float) doubleValue(SsbProperties.ROLLOUT_TEMPERATURE),
                 intValue(SsbProperties.ROLLOUT_TOP_K),
                 (float) doubleValue(SsbProperties.ROLLOUT_TOP_P),
-                intValue(SsbProperties.ROLLOUT_MAX_NEW_TOKENS));
+                intValue(SsbProperties.ROLLOUT_MAX_NEW_TOKENS),
+                (float) doubleValue(SsbProperties.ROLLOUT_REPETITION_PENALTY));
     }
 
     /**

@@ -30,6 +30,8 @@ public final class SsbProperties {
     public static final String DATA_SPLIT_DEFAULT = "auto";
     public static final String DATA_LIMIT = "data.limit";
     public static final int DATA_LIMIT_DEFAULT = 0;
+    public static final String DATA_ACCEPT_TARGET = "data.accept_target";
+    public static final int DATA_ACCEPT_TARGET_DEFAULT = 0;
     public static final String DATA_PARTITIONS = "data.partitions";
     public static final int DATA_PARTITIONS_DEFAULT = 0;
 
@@ -52,6 +54,8 @@ public final class SsbProperties {
     public static final int ROLLOUT_TOP_K_DEFAULT = 50;
     public static final String ROLLOUT_TOP_P = "rollout.top_p";
     public static final double ROLLOUT_TOP_P_DEFAULT = 1.0;
+    public static final String ROLLOUT_REPETITION_PENALTY = "rollout.repetition_penalty";
+    public static final double ROLLOUT_REPETITION_PENALTY_DEFAULT = 1.0;
     public static final String ROLLOUT_MAX_NEW_TOKENS = "rollout.max_new_tokens";
     public static final int ROLLOUT_MAX_NEW_TOKENS_DEFAULT = 512;
     public static final String ROLLOUT_BATCH_SIZE = "rollout.batch_size";
@@ -133,6 +137,8 @@ public final class SsbProperties {
     public static final int EVAL_TOP_K_DEFAULT = 50;
     public static final String EVAL_TOP_P = "eval.top_p";
     public static final double EVAL_TOP_P_DEFAULT = 1.0;
+    public static final String EVAL_REPETITION_PENALTY = "eval.repetition_penalty";
+    public static final double EVAL_REPETITION_PENALTY_DEFAULT = 1.0;
     public static final String EVAL_MAX_NEW_TOKENS = "eval.max_new_tokens";
     public static final int EVAL_MAX_NEW_TOKENS_DEFAULT = 1024;
     public static final String EVAL_BATCH_SIZE = "eval.batch_size";
@@ -168,6 +174,13 @@ public final class SsbProperties {
                 string(DATA_SPLIT, DATA_SPLIT_DEFAULT, "split label; auto = train/test from name")
                         .result(),
                 integer(DATA_LIMIT, DATA_LIMIT_DEFAULT, 0, "read only the first N rows; 0 = all")
+                        .result(),
+                integer(
+                                DATA_ACCEPT_TARGET,
+                                DATA_ACCEPT_TARGET_DEFAULT,
+                                0,
+                                "roll out and curate problems in a seeded order, in rounds, until N"
+                                        + " are accepted (or the data ends); 0 = every problem")
                         .result(),
                 integer(
                                 DATA_PARTITIONS,
@@ -207,6 +220,14 @@ public final class SsbProperties {
                         .result(),
                 integer(ROLLOUT_TOP_K, ROLLOUT_TOP_K_DEFAULT, 0, "top-k; 0 = no limit").result(),
                 real(ROLLOUT_TOP_P, ROLLOUT_TOP_P_DEFAULT, 0, true, 1, "nucleus mass").result(),
+                real(
+                                ROLLOUT_REPETITION_PENALTY,
+                                ROLLOUT_REPETITION_PENALTY_DEFAULT,
+                                0,
+                                true,
+                                NONE,
+                                "repetition penalty of rollouts and the teacher; 1 = off")
+                        .result(),
                 integer(ROLLOUT_MAX_NEW_TOKENS, ROLLOUT_MAX_NEW_TOKENS_DEFAULT, 1, "token budget")
                         .result(),
                 integer(ROLLOUT_BATCH_SIZE, ROLLOUT_BATCH_SIZE_DEFAULT, 1, "sequences per batch")
@@ -343,6 +364,14 @@ public final class SsbProperties {
                         .result(),
                 integer(EVAL_TOP_K, EVAL_TOP_K_DEFAULT, 0, "top-k; 0 = no limit").result(),
                 real(EVAL_TOP_P, EVAL_TOP_P_DEFAULT, 0, true, 1, "nucleus mass").result(),
+                real(
+                                EVAL_REPETITION_PENALTY,
+                                EVAL_REPETITION_PENALTY_DEFAULT,
+                                0,
+                                true,
+                                NONE,
+                                "evaluation repetition penalty; 1 = off")
+                        .result(),
                 integer(EVAL_MAX_NEW_TOKENS, EVAL_MAX_NEW_TOKENS_DEFAULT, 1, "token budget")
                         .result(),
                 integer(EVAL_BATCH_SIZE, EVAL_BATCH_SIZE_DEFAULT, 1, "sequences per batch")

@@ -14,7 +14,7 @@ import java.io.Serializable;
  *
  * @param model checkpoint, device, seed, system prompt (as in rollouts), run columns
  * @param decoding the teacher's sampler: teacher.temperature and teacher.max_new_tokens with the
- *     rollout's top-k and top-p
+ *     rollout's top-k, top-p and repetition penalty
  * @param batchSize teacher.batch_size: teacher replies per generate call
  * @param teacherTemplate the hinted teacher's user prompt with its three placeholders
  */
@@ -41,7 +41,8 @@ public record CurateSettings(
                         (float) config.doubleValue(SsbProperties.TEACHER_TEMPERATURE),
                         config.intValue(SsbProperties.ROLLOUT_TOP_K),
                         (float) config.doubleValue(SsbProperties.ROLLOUT_TOP_P),
-                        config.intValue(SsbProperties.TEACHER_MAX_NEW_TOKENS)),
+                        config.intValue(SsbProperties.TEACHER_MAX_NEW_TOKENS),
+                        (float) config.doubleValue(SsbProperties.ROLLOUT_REPETITION_PENALTY)),
                 config.intValue(SsbProperties.TEACHER_BATCH_SIZE),
                 TeacherPrompt.stripTrailingNewlines(
                         Prompts.read(config.string(SsbProperties.PROMPTS_TEACHER))));

@@ -123,11 +123,22 @@ public final class CurateStage {
 
     /** The stage's body (declared in {@code dev.ssb.pipeline.Stages}). */
     public static StageOutput.Result write(StageRun run, StageOutput out) {
-        Dataset<Row> contexts =
+        return write(
+                run,
+                out,
                 transform(
                         run.readByProblem(IngestStage.PROBLEMS),
                         run.read(RolloutStage.ROLLOUTS),
-                        CurateSettings.from(run.config()));
+                        CurateSettings.from(run.config())),
+                Map.of());
+    }
+
+    /**
+     * Writes {@code contexts} as the stage's table and reports its counts: problems, accepted and
+     * each reject reason, then {@code extra}.
+     */
+    public static StageOutput.Result write(
+            StageRun run, StageOutput out, Dataset<Row> contexts, Map<String, Long> extra) {
         long rows = out.writeTable(TEACHER_CONTEXTS, contexts);
         Dataset<Row> written = run.read(TEACHER_CONTEXTS);
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -146,6 +157,7 @@ public final class CurateStage {
                             .mapToLong(r -> r.getLong(1))
                             .sum());
         }
+        counts.putAll(extra);
         return new StageOutput.Result(run.inputPaths(), StageRun.modelIds(written), counts);
     }
 }

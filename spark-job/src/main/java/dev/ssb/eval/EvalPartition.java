@@ -24,11 +24,20 @@ final class EvalPartition extends SampleWork {
     /** The random stream of evaluation samples: never shared with rollouts or the teacher. */
     static final String SEED_STREAM = "eval";
 
+    private final String decoding;
     private final ModelTag tag;
     private final Broadcast<StudentAdapter> student; // null for the base model
 
-    EvalPartition(SampleSettings settings, ModelTag tag, Broadcast<StudentAdapter> student) {
+    /**
+     * @param decoding the {@code decoding} column: sampled or greedy
+     */
+    EvalPartition(
+            SampleSettings settings,
+            String decoding,
+            ModelTag tag,
+            Broadcast<StudentAdapter> student) {
         super(settings, SEED_STREAM);
+        this.decoding = decoding;
         if ((tag == ModelTag.STUDENT) != (student != null)) {
             throw new IllegalArgumentException(
                     "Invalid partition: " + tag + " with adapter " + student);
@@ -58,6 +67,7 @@ final class EvalPartition extends SampleWork {
             rows.add(
                     RowFactory.create(
                             tag.column(),
+                            decoding,
                             problem.<String>getAs("problem_id"),
                             i,
                             s.seeds()[i],
@@ -67,6 +77,7 @@ final class EvalPartition extends SampleWork {
                             answers.get(i),
                             problem.<String>getAs("gold_answer"),
                             checks.get(i).verdict().name(),
+                            StrictMatch.matches(answers.get(i), problem.getAs("gold_answer")),
                             groups[i] == AnswerGroups.NONE ? null : groups[i],
                             s.modelId(),
                             adapterPath,

@@ -3,7 +3,10 @@ package dev.ssb.eval;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.ingest.IngestStage;
+import dev.ssb.logits.TailMass;
+import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.spark.Partitions;
+import dev.ssb.stage.Decoding;
 import dev.ssb.stage.SampleSettings;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.Schemas;
@@ -62,6 +65,7 @@ public final class EvaluateStage {
     public static final StructType SAMPLES_SCHEMA =
             new StructType()
                     .add("model_tag", DataTypes.StringType, false)
+                    .add("decoding", DataTypes.StringType, false)
                     .add("problem_id", DataTypes.StringType, false)
                     .add("sample_idx", DataTypes.IntegerType, false)
                     .add("seed", DataTypes.LongType, false)
@@ -71,6 +75,7 @@ public final class EvaluateStage {
                     .add("extracted_answer", DataTypes.StringType, true)
                     .add("gold_answer", DataTypes.StringType, false)
                     .add("verdict", DataTypes.StringType, false)
+                    .add("strict_correct", DataTypes.BooleanType, false)
                     .add("answer_group", DataTypes.IntegerType, true)
                     .add("model_id", DataTypes.StringType, false)
                     .add("adapter_path", DataTypes.StringType, true)
@@ -91,30 +96,56 @@ public final class EvaluateStage {
 
     private EvaluateStage() {}
 
+    /** {@code decoding} of the n sampled rows per problem and model (eval.*). */
+    public static final String SAMPLED = "sampled";
+
+    /** {@code decoding} of the one greedy row per problem and model (temperature 0). */
+    public static final String GREEDY = "greedy";
+
     /**
-     * The stage as a function: base rows, then student rows when {@code student} is present, for
-     * every problem of {@code problems} (at least {@link #INPUT_SCHEMA}).
+     * The stage as a function: for the base model, then the student when {@code student} is
+     * present, n sampled rows ({@value #SAMPLED}) and one greedy row ({@value #GREEDY}) per problem
+     * of {@code problems} (at least {@link #INPUT_SCHEMA}).
      */
     static Dataset<Row> transform(
             Dataset<Row> problems, SampleSettings settings, Optional<StudentAdapter> student) {
         Schemas.require(NAME, problems, INPUT_SCHEMA);
         Dataset<Row> input = problems.select("problem_id", "question", "gold_answer");
-        Dataset<Row> rows =
-                input.mapPartitions(
-                        new EvalPartition(settings, ModelTag.BASE, null).partition(),
-                        Encoders.row(SAMPLES_SCHEMA));
+        SampleSettings greedy = greedy(settings);
+        Dataset<Row> rows = model(input, settings, SAMPLED, ModelTag.BASE, null);
+        rows = rows.union(model(input, greedy, GREEDY, ModelTag.BASE, null));
         if (student.isPresent()) {
             var broadcast =
                     JavaSparkContext.fromSparkContext(problems.sparkSession().sparkContext())
                             .broadcast(student.get());
-            rows =
-                    rows.union(
-                            input.mapPartitions(
-                                    new EvalPartition(settings, ModelTag.STUDENT, broadcast)
-                                            .partition(),
-                                    Encoders.row(SAMPLES_SCHEMA)));
+            rows = rows.union(model(input, settings, SAMPLED, ModelTag.STUDENT, broadcast));
+            rows = rows.union(model(input, greedy, GREEDY, ModelTag.STUDENT, broadcast));
         }
         return rows;
+    }
+
+    /**
+     * The greedy pass's settings: one sample per problem at temperature 0 (top-k and top-p have no
+     * effect then), with the sampled pass's budget, batch size, prompts and model.
+     */
+    static SampleSettings greedy(SampleSettings sampled) {
+        Decoding d = sampled.decoding();
+        return new SampleSettings(
+                sampled.model(),
+                1,
+                new Decoding(0f, d.topK(), d.topP(), d.maxNewTokens(), d.repetitionPenalty()),
+                sampled.batchSize());
+    }
+
+    private static Dataset<Row> model(
+            Dataset<Row> input,
+            SampleSettings settings,
+            String decoding,
+            ModelTag tag,
+            org.apache.spark.broadcast.Broadcast<StudentAdapter> student) {
+        return input.mapPartitions(
+                new EvalPartition(settings, decoding, tag, student).partition(),
+                Encoders.row(SAMPLES_SCHEMA));
     }
 
     /**
@@ -197,7 +228,11 @@ public final class EvaluateStage {
                         student.map(StudentAdapter::sha256),
                         problemsPath,
                         settings);
-        EvalSummary summary = EvalSummary.of(info, ProblemScore.of(written));
+        EvalSummary summary =
+                EvalSummary.of(info, ProblemScore.of(written))
+                        .withTailMass(
+                                layout.manifest(TeacherLogitsStage.TEACHER_LOGITS, hadoop)
+                                        .flatMap(m -> TailMass.fromCounts(m.counts())));
         write(hadoop, json, SummaryFormat.json(summary));
         write(hadoop, markdown, SummaryFormat.markdown(summary).getBytes(StandardCharsets.UTF_8));
         return new StageOutput.Result(List.of(problemsPath), modelIds, counts(summary, rows));
@@ -258,6 +293,17 @@ public final class EvaluateStage {
                             counts.put(
                                     prefix + "majority_correct",
                                     Math.round(m.majority().estimate() * m.problems()));
+                            counts.put(
+                                    prefix + "strict_correct",
+                                    Math.round(m.strictPassAt1().estimate() * m.samples()));
+                            m.greedy()
+                                    .ifPresent(
+                                            g ->
+                                                    counts.put(
+                                                            prefix + "greedy_correct",
+                                                            Math.round(
+                                                                    g.passAt1().estimate()
+                                                                            * g.problems())));
                         });
         return counts;
     }

@@ -18,18 +18,23 @@ import org.apache.spark.sql.Row;
  * One problem's result for one model: what the summary aggregates.
  *
  * @param tag which model
+ * @param greedy whether these are the greedy row (temperature 0, n = 1) rather than the sampled
+ *     ones
  * @param problemId the problem
  * @param samples n, the samples drawn
  * @param correct samples with verdict CORRECT
+ * @param strictCorrect samples whose answer matches the gold strictly ({@link StrictMatch})
  * @param majorityCorrect whether the majority vote over the samples is correct
  * @param tokens generated tokens summed over the samples
  * @param truncated samples cut at max_new_tokens
  */
 record ProblemScore(
         ModelTag tag,
+        boolean greedy,
         String problemId,
         int samples,
         int correct,
+        int strictCorrect,
         boolean majorityCorrect,
         long tokens,
         int truncated) {
@@ -44,10 +49,35 @@ record ProblemScore(
             throw new IllegalArgumentException(
                     "Invalid correct: " + correct + " (must be in [0, " + samples + "])");
         }
+        if (strictCorrect < 0 || strictCorrect > samples) {
+            throw new IllegalArgumentException(
+                    "Invalid strictCorrect: "
+                            + strictCorrect
+                            + " (must be in [0, "
+                            + samples
+                            + "])");
+        }
         if (truncated < 0 || truncated > samples) {
             throw new IllegalArgumentException(
                     "Invalid truncated: " + truncated + " (must be in [0, " + samples + "])");
         }
+    }
+
+    /** A sampled score whose strict count equals its equivalence count. */
+    ProblemScore(
+            ModelTag tag,
+            String problemId,
+            int samples,
+            int correct,
+            boolean majorityCorrect,
+            long tokens,
+            int truncated) {
+        this(tag, false, problemId, samples, correct, correct, majorityCorrect, tokens, truncated);
+    }
+
+    /** This problem's strict pass@1: the fraction of its samples that match strictly. */
+    double strictPassAt1() {
+        return strictCorrect / (double) samples;
     }
 
     /** This problem's pass@1: the fraction of its samples that are correct. */
@@ -56,16 +86,18 @@ record ProblemScore(
     }
 
     /**
-     * Per problem and model of an eval samples table: correct samples, the majority vote over the
-     * answer groups, tokens and truncations.
+     * Per problem, model and decoding of an eval samples table: correct samples, the majority vote
+     * over the answer groups, tokens and truncations.
      */
     static List<ProblemScore> of(Dataset<Row> samples) {
         List<Row> perProblem =
-                samples.groupBy("model_tag", "problem_id")
+                samples.groupBy("model_tag", "decoding", "problem_id")
                         .agg(
                                 count(lit(1)).as("samples"),
                                 sum(when(col("verdict").equalTo("CORRECT"), 1).otherwise(0))
                                         .as("correct"),
+                                sum(when(col("strict_correct"), 1).otherwise(0))
+                                        .as("strict_correct"),
                                 sum(col("num_tokens").cast("long")).as("tokens"),
                                 sum(when(col("finish_reason").equalTo("LENGTH"), 1).otherwise(0))
                                         .as("truncated"),
@@ -84,12 +116,14 @@ record ProblemScore(
             scores.add(
                     new ProblemScore(
                             ModelTag.of(r.getString(0)),
-                            r.getString(1),
-                            Math.toIntExact(r.getLong(2)),
+                            EvaluateStage.GREEDY.equals(r.getString(1)),
+                            r.getString(2),
                             Math.toIntExact(r.getLong(3)),
+                            Math.toIntExact(r.getLong(4)),
+                            Math.toIntExact(r.getLong(5)),
                             Majority.correct(votes),
-                            r.getLong(4),
-                            Math.toIntExact(r.getLong(5))));
+                            r.getLong(6),
+                            Math.toIntExact(r.getLong(7))));
         }
         return scores;
     }

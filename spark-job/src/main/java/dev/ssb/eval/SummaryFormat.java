@@ -33,8 +33,12 @@ final class SummaryFormat {
         sampling.put("top_k", s.decoding().topK());
         sampling.put("top_p", s.decoding().topP());
         sampling.put("max_new_tokens", s.decoding().maxNewTokens());
+        sampling.put("repetition_penalty", s.decoding().repetitionPenalty());
         sampling.put("seed", s.model().runSeed());
         sampling.put("system_prompt", s.model().systemPrompt());
+        ObjectNode greedySampling = sampling.putObject("greedy");
+        greedySampling.put("samples_per_problem", 1);
+        greedySampling.put("temperature", 0.0);
         ObjectNode models = root.putObject("models");
         for (Map.Entry<ModelTag, EvalSummary.ModelSummary> e : summary.models().entrySet()) {
             EvalSummary.ModelSummary m = e.getValue();
@@ -47,6 +51,17 @@ final class SummaryFormat {
             node.put("k", m.samplesPerProblem());
             node.put("mean_tokens", m.meanTokens());
             node.put("truncation_rate", m.truncationRate());
+            put(node, "strict_pass_at_1", m.strictPassAt1());
+            m.greedy()
+                    .ifPresent(
+                            g -> {
+                                ObjectNode greedy = node.putObject("greedy");
+                                greedy.put("problems", g.problems());
+                                put(greedy, "pass_at_1", g.passAt1());
+                                put(greedy, "strict_pass_at_1", g.strictPassAt1());
+                                greedy.put("mean_tokens", g.meanTokens());
+                                greedy.put("truncation_rate", g.truncationRate());
+                            });
         }
         summary.difference()
                 .ifPresent(
@@ -55,7 +70,20 @@ final class SummaryFormat {
                             node.put("problems", d.problems());
                             put(node, "pass_at_1", d.passAt1());
                             put(node, "maj_at_k", d.majority());
+                            put(node, "strict_pass_at_1", d.strictPassAt1());
+                            d.greedyPassAt1().ifPresent(i -> put(node, "greedy_pass_at_1", i));
+                            d.greedyStrictPassAt1()
+                                    .ifPresent(i -> put(node, "greedy_strict_pass_at_1", i));
                         });
+        ObjectNode tail = root.putObject("teacher_tail_mass");
+        summary.teacherTailMass()
+                .ifPresentOrElse(
+                        t -> {
+                            tail.put("positions", t.positions());
+                            tail.put("mean", t.mean());
+                            tail.put("p95", t.p95());
+                        },
+                        () -> root.putNull("teacher_tail_mass"));
         root.put("confidence", 0.95);
         try {
             return JSON.writeValueAsBytes(root);
@@ -117,46 +145,102 @@ final class SummaryFormat {
                 .append("; maj@")
                 .append(n)
                 .append(" Wilson score (ties go to the answer seen first)");
+        md.append("; greedy pass@1 (one reply per problem at temperature 0) Wilson score");
         if (summary.difference().isPresent()) {
             md.append("; student − base: paired normal over the same problems");
         }
-        md.append(".\n");
+        md.append(
+                ".\nStrict: the extracted answer equals the gold answer after light normalisation"
+                        + " (whitespace, one enclosing $…$, a trailing period), the authors' check;"
+                        + " the other columns use the equivalence verdict.\n");
+        summary.teacherTailMass()
+                .ifPresent(
+                        t ->
+                                md.append(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "Teacher tail mass (1 − top-k mass at the"
+                                                        + " distillation temperature, over %d"
+                                                        + " reply positions): mean %.4f, 95th"
+                                                        + " percentile %.4f.%n",
+                                                t.positions(),
+                                                t.mean(),
+                                                t.p95())));
         return md.toString();
     }
 
     /** Just the comparison table (what the CLI prints). */
     static String table(EvalSummary summary) {
         int n = summary.info().settings().samples();
+        boolean greedy = summary.models().values().stream().allMatch(m -> m.greedy().isPresent());
         StringBuilder md = new StringBuilder();
-        md.append("| model | problems | n | pass@1 (95% CI) | maj@")
+        md.append("| model | problems | ");
+        if (greedy) {
+            md.append("greedy pass@1 (95% CI) | ");
+        }
+        md.append("sampled pass@1, n = ")
                 .append(n)
-                .append(" (95% CI) | mean tokens | truncated |\n");
-        md.append("|---|---:|---:|---|---|---:|---:|\n");
+                .append(" (95% CI) | maj@")
+                .append(n)
+                .append(" (95% CI) | strict ");
+        md.append(greedy ? "greedy / sampled" : "sampled").append(" pass@1 | mean reply tokens ");
+        md.append(greedy ? "greedy / sampled" : "sampled").append(" | truncated |\n");
+        md.append(
+                greedy
+                        ? "|---|---:|---|---|---|---|---:|---:|\n"
+                        : "|---|---:|---|---|---|---:|---:|\n");
         for (Map.Entry<ModelTag, EvalSummary.ModelSummary> e : summary.models().entrySet()) {
             EvalSummary.ModelSummary m = e.getValue();
+            md.append("| ").append(e.getKey().column()).append(" | ").append(m.problems());
+            if (greedy) {
+                md.append(" | ").append(percent(m.greedy().get().passAt1(), false));
+            }
+            md.append(" | ").append(percent(m.passAt1(), false));
+            md.append(" | ").append(percent(m.majority(), false));
+            md.append(" | ");
+            if (greedy) {
+                md.append(plain(m.greedy().get().strictPassAt1(), false)).append(" / ");
+            }
+            md.append(plain(m.strictPassAt1(), false)).append(" | ");
+            if (greedy) {
+                md.append(String.format(Locale.ROOT, "%.1f / ", m.greedy().get().meanTokens()));
+            }
             md.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %d | %d | %s | %s | %.1f | %.1f%% |%n",
-                            e.getKey().column(),
-                            m.problems(),
-                            m.samplesPerProblem(),
-                            percent(m.passAt1(), false),
-                            percent(m.majority(), false),
+                            "%.1f | %.1f%% |%n",
                             m.meanTokens(),
                             100 * m.truncationRate()));
         }
         summary.difference()
                 .ifPresent(
-                        d ->
+                        d -> {
+                            md.append("| student − base | ").append(d.problems());
+                            if (greedy) {
+                                md.append(" | ")
+                                        .append(
+                                                d.greedyPassAt1()
+                                                        .map(i -> percent(i, true))
+                                                        .orElse(""));
+                            }
+                            md.append(" | ").append(percent(d.passAt1(), true));
+                            md.append(" | ").append(percent(d.majority(), true));
+                            md.append(" | ");
+                            if (greedy) {
                                 md.append(
-                                        String.format(
-                                                Locale.ROOT,
-                                                "| student − base | %d | | %s | %s | | |%n",
-                                                d.problems(),
-                                                percent(d.passAt1(), true),
-                                                percent(d.majority(), true))));
+                                                d.greedyStrictPassAt1()
+                                                        .map(i -> plain(i, true))
+                                                        .orElse(""))
+                                        .append(" / ");
+                            }
+                            md.append(plain(d.strictPassAt1(), true)).append(" | | |\n");
+                        });
         return md.toString();
+    }
+
+    /** An estimate without its interval (the strict columns, to keep the table narrow). */
+    private static String plain(Interval i, boolean signed) {
+        return String.format(Locale.ROOT, signed ? "%+.1f pp" : "%.1f%%", 100 * i.estimate());
     }
 
     private static String percent(Interval i, boolean signed) {

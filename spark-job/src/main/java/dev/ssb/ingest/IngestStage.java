@@ -45,7 +45,13 @@ public final class IngestStage {
     public static final String REJECTED = "rejected";
 
     /** The keys ingest depends on: a change of any other key leaves a complete ingest reusable. */
-    public static final List<String> CONFIG_PREFIXES = List.of("data.");
+    public static final List<String> CONFIG_PREFIXES =
+            List.of(
+                    SsbProperties.DATA_PROBLEMS,
+                    SsbProperties.DATA_FORMAT,
+                    SsbProperties.DATA_FILE_FORMAT,
+                    SsbProperties.DATA_SPLIT,
+                    SsbProperties.DATA_LIMIT);
 
     public static final StructType PROBLEMS_SCHEMA =
             new StructType()

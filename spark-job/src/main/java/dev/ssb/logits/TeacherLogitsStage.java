@@ -97,6 +97,7 @@ public final class TeacherLogitsStage {
         counts.put(TEACHER_LOGITS, rows);
         counts.put("reply_tokens", sums.isNullAt(0) ? 0L : sums.getLong(0));
         counts.put("k", (long) settings.topK());
+        TailMass.of(written).ifPresent(t -> counts.putAll(t.counts()));
         return new StageOutput.Result(run.inputPaths(), StageRun.modelIds(written), counts);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ssb.pipeline;
 
+import dev.ssb.accept.AcceptRounds;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.curate.CurateSettings;
@@ -69,12 +70,22 @@ public final class Stages {
                             "Samples rollout.samples solutions per problem of"
                                     + " <out>/<run-id>/problems with the base model and writes"
                                     + " them, verified, to <out>/<run-id>/rollouts.",
+                            "With data.accept_target=N: draws the problems in a seeded order, in"
+                                    + " rounds, rolling out and curating each round (hinted teacher"
+                                    + " included), until N are accepted or the problems end; keeps"
+                                    + " the rollouts of that selection, and its teacher contexts"
+                                    + " for curate in <out>/<run-id>/accept/.",
                             "Example: ssb rollout --out runs --run-id r1 --set rollout.samples=4"),
                     List.of(IngestStage.PROBLEMS),
                     List.of(RolloutStage.ROLLOUTS),
                     RolloutStage.CONFIG_PREFIXES,
                     SampleSettings::rollout,
-                    run -> run.commit(RolloutStage::write));
+                    run ->
+                            AcceptRounds.enabled(run.config())
+                                    ? run.commit(
+                                            AcceptRounds.rolloutHash(run.config()),
+                                            AcceptRounds::rollouts)
+                                    : run.commit(RolloutStage::write));
 
     public static final Stage CURATE =
             Stage.of(
@@ -90,7 +101,11 @@ public final class Stages {
                     List.of(CurateStage.TEACHER_CONTEXTS),
                     CurateStage.CONFIG_PREFIXES,
                     CurateSettings::from,
-                    run -> run.commit(CurateStage::write));
+                    run ->
+                            run.commit(
+                                    AcceptRounds.enabled(run.config())
+                                            ? AcceptRounds::contexts
+                                            : CurateStage::write));
 
     public static final Stage TEACHER_LOGITS =
             Stage.of(
@@ -146,8 +161,11 @@ public final class Stages {
                                     + " held-out set (GSM8K / MATH / AIME-shaped JSONL or Parquet,"
                                     + " ingested into <out>/<run-id>/eval_problems):"
                                     + " eval.samples samples per problem with the same prompts and"
-                                    + " seeds for both, pass@1 and maj@n with 95% intervals and"
-                                    + " the paired difference student - base. Writes"
+                                    + " seeds for both, and one greedy reply per problem"
+                                    + " (temperature 0): greedy pass@1, sampled pass@1 and maj@n,"
+                                    + " each also under the strict verdict (exact match after"
+                                    + " light normalisation), with 95% intervals and the paired"
+                                    + " difference student - base. Writes"
                                     + " <out>/<run-id>/eval/samples (Parquet), eval/summary.json"
                                     + " and eval/summary.md, and prints the table.",
                             "Example: ssb evaluate --problems data/math500_test.jsonl --out runs"

@@ -76,12 +76,22 @@ public final class RolloutStage {
 
     /** The stage's body (declared in {@code dev.ssb.pipeline.Stages}): problems into rollouts. */
     public static StageOutput.Result write(StageRun run, StageOutput out) {
-        long rows =
-                out.writeTable(
-                        ROLLOUTS,
-                        transform(
-                                run.readByProblem(IngestStage.PROBLEMS),
-                                SampleSettings.rollout(run.config())));
+        return write(
+                run,
+                out,
+                transform(
+                        run.readByProblem(IngestStage.PROBLEMS),
+                        SampleSettings.rollout(run.config())),
+                Map.of());
+    }
+
+    /**
+     * Writes {@code rollouts} as the stage's table and reports its counts: problems, rollouts and
+     * each verdict, then {@code extra}.
+     */
+    public static StageOutput.Result write(
+            StageRun run, StageOutput out, Dataset<Row> rollouts, Map<String, Long> extra) {
+        long rows = out.writeTable(ROLLOUTS, rollouts);
         Dataset<Row> written = run.read(ROLLOUTS);
         Map<String, Long> counts = new LinkedHashMap<>();
         counts.put("problems", written.select("problem_id").distinct().count());
@@ -89,6 +99,7 @@ public final class RolloutStage {
         for (Row r : written.groupBy("verdict").count().collectAsList()) {
             counts.put(r.getString(0).toLowerCase(Locale.ROOT), r.getLong(1));
         }
+        counts.putAll(extra);
         return new StageOutput.Result(run.inputPaths(), StageRun.modelIds(written), counts);
     }
 }

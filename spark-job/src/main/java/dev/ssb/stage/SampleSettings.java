@@ -38,8 +38,8 @@ public record SampleSettings(ModelTask model, int samples, Decoding decoding, in
     }
 
     /**
-     * The settings under {@code prefix}: its samples, temperature, top_k, top_p, max_new_tokens and
-     * batch_size keys ({@link SsbProperties} declares both sets alike).
+     * The settings under {@code prefix}: its samples, temperature, top_k, top_p, max_new_tokens,
+     * repetition_penalty and batch_size keys ({@link SsbProperties} declares both sets alike).
      */
     private static SampleSettings of(SsbConfig config, String prefix) {
         return new SampleSettings(
@@ -49,7 +49,8 @@ public record SampleSettings(ModelTask model, int samples, Decoding decoding, in
                         (float) config.doubleValue(prefix + "temperature"),
                         config.intValue(prefix + "top_k"),
                         (float) config.doubleValue(prefix + "top_p"),
-                        config.intValue(prefix + "max_new_tokens")),
+                        config.intValue(prefix + "max_new_tokens"),
+                        (float) config.doubleValue(prefix + "repetition_penalty")),
                 config.intValue(prefix + "batch_size"));
     }
 }

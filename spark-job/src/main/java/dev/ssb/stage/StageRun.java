@@ -56,6 +56,15 @@ public record StageRun(
      * checking that every declared input is complete.
      */
     public StageOutput.Outcome commit(Body body) {
+        return commit(stage.hash(config), body);
+    }
+
+    /**
+     * As {@link #commit(Body)} under {@code stageHash} instead of the declared keys' hash: for a
+     * stage whose rows depend on more keys in some configurations (rollout with {@code
+     * data.accept_target}, whose selection depends on the teacher's keys too).
+     */
+    public StageOutput.Outcome commit(String stageHash, Body body) {
         RunLayout layout = layout();
         var hadoop = spark.sparkContext().hadoopConfiguration();
         for (String table : stage.inputs()) {
@@ -68,7 +77,7 @@ public record StageRun(
             }
         }
         return new StageOutput(spark, layout, stage.name(), stage.outputs())
-                .run(config, stage.hash(config), force, out -> body.write(this, out));
+                .run(config, stageHash, force, out -> body.write(this, out));
     }
 
     /** Where a table of this run is. */

@@ -76,9 +76,11 @@ class EvaluateCommandTest {
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
                 .contains("evaluate done")
-                .contains("| model | problems | n | pass@1 (95% CI) | maj@2 (95% CI) |")
-                .contains("| base | 2 | 2 |")
-                .contains("| student | 2 | 2 | 50.0% (")
+                .contains(
+                        "| model | problems | greedy pass@1 (95% CI) | sampled pass@1, n = 2 (95%"
+                                + " CI) | maj@2 (95% CI) |")
+                .contains("| base | 2 |")
+                .contains("| student | 2 | 50.0% (")
                 .contains("| student − base | 2 |")
                 .contains("summary.json");
         JsonNode manifest =

@@ -71,7 +71,14 @@ class NotebookQueriesTest {
                             "grad_norm",
                             "lr",
                             "loss_kd_smooth"),
-                    List.of("model_tag", "problems", "samples", "pass_at_1"),
+                    List.of(
+                            "model_tag",
+                            "decoding",
+                            "problems",
+                            "samples",
+                            "pass_at_1",
+                            "strict_pass_at_1",
+                            "mean_tokens"),
                     List.of("problem_id", "base_pass", "student_pass", "delta"));
 
     private static List<JsonNode> codeCells() throws Exception {

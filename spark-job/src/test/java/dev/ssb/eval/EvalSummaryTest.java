@@ -109,6 +109,65 @@ class EvalSummaryTest {
         assertThat(summary.difference()).isEmpty();
     }
 
+    /** Greedy rows (one per problem) and strict counts beside the sampled ones. */
+    @Test
+    void greedyAndStrictAreSummarisedAndPairedApart() {
+        List<ProblemScore> scores = new ArrayList<>(fourSampleScores());
+        boolean[] baseGreedy = {true, false, true, false};
+        boolean[] studentGreedy = {true, true, true, false};
+        for (int p = 0; p < 4; p++) {
+            int b = baseGreedy[p] ? 1 : 0;
+            int s = studentGreedy[p] ? 1 : 0;
+            scores.add(
+                    new ProblemScore(ModelTag.BASE, true, "p" + p, 1, b, 0, baseGreedy[p], 30, 0));
+            scores.add(
+                    new ProblemScore(
+                            ModelTag.STUDENT, true, "p" + p, 1, s, s, studentGreedy[p], 20, 1));
+        }
+        EvalSummary summary = EvalSummary.of(info(4), scores);
+        EvalSummary.Greedy base = summary.models().get(ModelTag.BASE).greedy().orElseThrow();
+        EvalSummary.Greedy student = summary.models().get(ModelTag.STUDENT).greedy().orElseThrow();
+        assertThat(base.passAt1().estimate()).isEqualTo(0.5);
+        assertThat(base.passAt1().method()).isEqualTo("wilson");
+        assertThat(base.strictPassAt1().estimate()).isZero(); // right, but never strictly
+        assertThat(student.passAt1().estimate()).isEqualTo(0.75);
+        assertThat(student.strictPassAt1().estimate()).isEqualTo(0.75);
+        assertThat(base.meanTokens()).isEqualTo(30.0);
+        assertThat(student.truncationRate()).isEqualTo(1.0);
+        // the sampled numbers are those of the sampled scores alone
+        assertThat(summary.models().get(ModelTag.BASE).passAt1().estimate())
+                .isEqualTo((0.25 + 0.5 + 1 + 0) / 4);
+        assertThat(summary.models().get(ModelTag.BASE).strictPassAt1().estimate())
+                .isEqualTo((0.25 + 0.5 + 1 + 0) / 4);
+        EvalSummary.Difference d = summary.difference().orElseThrow();
+        assertThat(d.greedyPassAt1().orElseThrow().estimate()).isEqualTo(0.25);
+        assertThat(d.greedyStrictPassAt1().orElseThrow().estimate()).isEqualTo(0.75);
+        String md = SummaryFormat.markdown(summary);
+        assertThat(md)
+                .contains("| model | problems | greedy pass@1 (95% CI) | sampled pass@1, n = 4")
+                .contains("| base | 4 | 50.0% (")
+                .contains("| student − base | 4 | +25.0 pp (");
+        assertThatThrownBy(
+                        () ->
+                                EvalSummary.of(
+                                        info(4),
+                                        List.of(
+                                                new ProblemScore(
+                                                        ModelTag.BASE, "p0", 4, 1, true, 1, 0),
+                                                new ProblemScore(
+                                                        ModelTag.BASE,
+                                                        true,
+                                                        "p1",
+                                                        1,
+                                                        1,
+                                                        1,
+                                                        true,
+                                                        1,
+                                                        0))))
+                .hasMessage(
+                        "Invalid scores of BASE: 1 problems sampled, 1 greedy, not the same ones");
+    }
+
     @Test
     void rejectsScoresThatDoNotPair() {
         List<ProblemScore> scores =
@@ -142,10 +201,11 @@ class EvalSummaryTest {
 
         String md = SummaryFormat.markdown(summary);
         assertThat(md)
-                .contains("| model | problems | n | pass@1 (95% CI) | maj@4 (95% CI) |")
-                .contains("| base | 4 | 4 | 43.8% (")
-                .contains("| student | 4 | 4 | 68.8% (")
-                .contains("| student − base | 4 | | +25.0 pp (")
+                .contains("| model | problems | sampled pass@1, n = 4 (95% CI) | maj@4 (95% CI) |")
+                .doesNotContain("greedy pass@1 (95% CI)") // these scores have no greedy pass
+                .contains("| base | 4 | 43.8% (")
+                .contains("| student | 4 | 68.8% (")
+                .contains("| student − base | 4 | +25.0 pp (")
                 .contains("normal over problems")
                 .contains("paired normal");
     }

@@ -105,7 +105,10 @@ class EvaluateStageTest {
                 EvaluateStage.transform(
                                 problems(6).repartition(2), settings(8), Optional.of(student))
                         .collectAsList();
-        assertThat(rows).hasSize(6 * N * 2);
+        assertThat(rows).hasSize(6 * (N + 1) * 2); // n sampled + 1 greedy, per problem and model
+        assertThat(rows.stream().filter(r -> r.getAs("decoding").equals("greedy")))
+                .hasSize(6 * 2)
+                .allMatch(r -> r.<Integer>getAs("sample_idx") == 0);
         Map<String, Long> seeds = new HashMap<>();
         for (Row r : rows) {
             String id = r.getAs("problem_id");
@@ -152,7 +155,12 @@ class EvaluateStageTest {
                 rows.stream()
                         .collect(
                                 Collectors.groupingBy(
-                                        r -> r.getAs("model_tag") + "/" + r.getAs("problem_id")));
+                                        r ->
+                                                r.getAs("model_tag")
+                                                        + "/"
+                                                        + r.getAs("decoding")
+                                                        + "/"
+                                                        + r.getAs("problem_id")));
         for (List<Row> samples : byProblem.values()) {
             for (Row r : samples) {
                 String answer = r.getAs("extracted_answer");
@@ -176,7 +184,7 @@ class EvaluateStageTest {
     void baseRowsDoNotDependOnPartitioningOrBatching() {
         List<String> one = comparable(problems(5).repartition(1), settings(16));
         List<String> three = comparable(problems(5).repartition(3), settings(4));
-        assertThat(one).hasSize(5 * N).isEqualTo(three);
+        assertThat(one).hasSize(5 * (N + 1)).isEqualTo(three);
     }
 
     private static List<String> comparable(Dataset<Row> problems, SampleSettings settings) {
@@ -186,6 +194,8 @@ class EvaluateStageTest {
                 .map(
                         r ->
                                 r.getAs("problem_id")
+                                        + "|"
+                                        + r.getAs("decoding")
                                         + "|"
                                         + r.getAs("sample_idx")
                                         + "|"
@@ -246,18 +256,29 @@ class EvaluateStageTest {
         assertThat(result.stage().skipped()).isFalse();
         assertThat(result.stage().manifest().counts())
                 .containsEntry("problems", 8L)
-                .containsEntry("samples", 8L * N * 2);
+                .containsEntry("samples", 8L * (N + 1) * 2);
         Path run = dir.resolve("runs").resolve("e2e");
         assertThat(run.resolve("eval_problems")).isDirectory();
         assertThat(run.resolve("problems")).doesNotExist(); // the training problems are untouched
 
         List<Row> rows =
                 spark.read().parquet(run.resolve("eval/samples").toString()).collectAsList();
-        assertThat(rows).hasSize(8 * N * 2);
+        assertThat(rows).hasSize(8 * (N + 1) * 2);
         JsonNode json = new ObjectMapper().readTree(run.resolve("eval/summary.json").toFile());
         for (String tag : List.of("base", "student")) {
-            List<Row> mine = rows.stream().filter(r -> r.getAs("model_tag").equals(tag)).toList();
+            List<Row> mine =
+                    rows.stream()
+                            .filter(r -> r.getAs("model_tag").equals(tag))
+                            .filter(r -> r.getAs("decoding").equals("sampled"))
+                            .toList();
+            List<Row> greedy =
+                    rows.stream()
+                            .filter(r -> r.getAs("model_tag").equals(tag))
+                            .filter(r -> r.getAs("decoding").equals("greedy"))
+                            .toList();
+            assertThat(greedy).hasSize(8);
             Expected e = Expected.of(mine);
+            Expected g = Expected.of(greedy);
             JsonNode m = json.at("/models/" + tag);
             assertThat(m.at("/problems").asLong()).isEqualTo(8);
             assertThat(m.at("/pass_at_1/estimate").asDouble())
@@ -271,7 +292,42 @@ class EvaluateStageTest {
                     .isCloseTo(e.truncation(), within(1e-12));
             assertThat(m.at("/pass_at_1/lower").asDouble()).isLessThanOrEqualTo(e.pass());
             assertThat(m.at("/pass_at_1/upper").asDouble()).isGreaterThanOrEqualTo(e.pass());
+            // the strict and greedy columns, recomputed here from the rows
+            assertThat(m.at("/strict_pass_at_1/estimate").asDouble())
+                    .as(tag)
+                    .isCloseTo(e.strictPass(), within(1e-12));
+            assertThat(m.at("/greedy/problems").asLong()).isEqualTo(8);
+            assertThat(m.at("/greedy/pass_at_1/estimate").asDouble())
+                    .as(tag)
+                    .isCloseTo(g.pass(), within(1e-12));
+            assertThat(m.at("/greedy/pass_at_1/method").asText()).isEqualTo("wilson");
+            assertThat(m.at("/greedy/strict_pass_at_1/estimate").asDouble())
+                    .isCloseTo(g.strictPass(), within(1e-12));
+            assertThat(m.at("/greedy/mean_tokens").asDouble())
+                    .isCloseTo(g.meanTokens(), within(1e-9));
+            assertThat(m.at("/greedy/truncation_rate").asDouble())
+                    .isCloseTo(g.truncation(), within(1e-12));
         }
+        assertThat(rows)
+                .allMatch(
+                        r ->
+                                r.<Boolean>getAs("strict_correct")
+                                        == (r.getAs("extracted_answer") != null
+                                                && r.<String>getAs("extracted_answer")
+                                                        .strip()
+                                                        .equals(r.getAs("gold_answer"))));
+        assertThat(json.at("/student_minus_base/greedy_pass_at_1/estimate").asDouble())
+                .isCloseTo(
+                        json.at("/models/student/greedy/pass_at_1/estimate").asDouble()
+                                - json.at("/models/base/greedy/pass_at_1/estimate").asDouble(),
+                        within(1e-12));
+        assertThat(json.at("/student_minus_base/strict_pass_at_1/estimate").asDouble())
+                .isCloseTo(
+                        json.at("/models/student/strict_pass_at_1/estimate").asDouble()
+                                - json.at("/models/base/strict_pass_at_1/estimate").asDouble(),
+                        within(1e-12));
+        assertThat(json.at("/teacher_tail_mass").isNull()).as("no teacher logits").isTrue();
+        assertThat(json.at("/sampling/greedy/temperature").asDouble()).isZero();
         double studentPass = json.at("/models/student/pass_at_1/estimate").asDouble();
         assertThat(studentPass)
                 .as("the student answers 7: right on half the problems")
@@ -283,13 +339,15 @@ class EvaluateStageTest {
         assertThat(json.at("/adapter_hash").asText()).hasSize(64);
         String md = Files.readString(run.resolve("eval/summary.md"));
         assertThat(md)
-                .contains("| base | 8 | 4 |", "| student | 8 | 4 |", "| student − base | 8 |");
+                .contains("| base | 8 |", "| student | 8 |", "| student − base | 8 |")
+                .contains("greedy pass@1", "sampled pass@1, n = 4", "strict greedy / sampled");
 
         assertThat(EvaluateStage.run(spark, config, false).stage().skipped()).isTrue();
     }
 
     /** The summary numbers computed here from the rows alone, independently of the stage. */
-    private record Expected(double pass, double majority, double meanTokens, double truncation) {
+    private record Expected(
+            double pass, double majority, double meanTokens, double truncation, double strictPass) {
         static Expected of(List<Row> rows) {
             Map<String, List<Row>> byProblem = new TreeMap<>();
             rows.forEach(
@@ -298,11 +356,25 @@ class EvaluateStageTest {
                                     .computeIfAbsent(r.getAs("problem_id"), k -> new ArrayList<>())
                                     .add(r));
             double pass = 0;
+            double strict = 0;
             double majority = 0;
             for (List<Row> samples : byProblem.values()) {
                 samples.sort(Comparator.comparingInt(r -> r.<Integer>getAs("sample_idx")));
                 pass +=
                         samples.stream().filter(r -> r.getAs("verdict").equals("CORRECT")).count()
+                                / (double) samples.size();
+                strict +=
+                        samples.stream()
+                                        .filter(
+                                                r ->
+                                                        r.getAs("extracted_answer") != null
+                                                                && r.<String>getAs(
+                                                                                "extracted_answer")
+                                                                        .replaceAll("\\s", "")
+                                                                        .equals(
+                                                                                r.getAs(
+                                                                                        "gold_answer")))
+                                        .count()
                                 / (double) samples.size();
                 Map<String, Integer> votes = new java.util.LinkedHashMap<>(); // first seen first
                 for (Row r : samples) {
@@ -328,7 +400,8 @@ class EvaluateStageTest {
                     pass / byProblem.size(),
                     majority / byProblem.size(),
                     tokens / rows.size(),
-                    cut / (double) rows.size());
+                    cut / (double) rows.size(),
+                    strict / byProblem.size());
         }
     }
 
@@ -345,7 +418,7 @@ class EvaluateStageTest {
         assertThat(run.resolve("eval_problems-small")).isDirectory();
         List<Row> rows =
                 spark.read().parquet(run.resolve("eval-small/samples").toString()).collectAsList();
-        assertThat(rows).hasSize(3);
+        assertThat(rows).hasSize(3 * 2); // the sampled pass is greedy too, and so is the greedy one
         assertThat(rows).allMatch(r -> r.getAs("model_tag").equals("base"));
         JsonNode json =
                 new ObjectMapper().readTree(run.resolve("eval-small/summary.json").toFile());
