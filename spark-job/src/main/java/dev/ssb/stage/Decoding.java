@@ -11,15 +11,27 @@ import java.io.Serializable;
  * @param topK top-k (0 = off)
  * @param topP nucleus mass
  * @param maxNewTokens token budget per sequence
+ * @param repetitionPenalty Hugging Face's repetition penalty (1 = off)
  */
-public record Decoding(float temperature, int topK, float topP, int maxNewTokens)
+public record Decoding(
+        float temperature, int topK, float topP, int maxNewTokens, float repetitionPenalty)
         implements Serializable {
 
+    /** Settings without repetition penalty. */
+    public Decoding(float temperature, int topK, float topP, int maxNewTokens) {
+        this(temperature, topK, topP, maxNewTokens, 1f);
+    }
+
     public Decoding {
-        new SamplingParams(temperature, topK, topP, maxNewTokens); // validated on the driver
+        params(temperature, topK, topP, maxNewTokens, repetitionPenalty); // validated on the driver
     }
 
     public SamplingParams params() {
-        return new SamplingParams(temperature, topK, topP, maxNewTokens);
+        return params(temperature, topK, topP, maxNewTokens, repetitionPenalty);
+    }
+
+    private static SamplingParams params(
+            float temperature, int topK, float topP, int maxNewTokens, float repetitionPenalty) {
+        return new SamplingParams(temperature, topK, topP, maxNewTokens, repetitionPenalty);
     }
 }

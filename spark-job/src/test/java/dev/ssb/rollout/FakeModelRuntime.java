@@ -77,6 +77,21 @@ public final class FakeModelRuntime implements ModelRuntime {
     }
 
     @Override
+    public dev.ssb.worker.api.GenerationDefaults generationDefaults(
+            String json, String checkpoint) {
+        return real().generationDefaults(json, checkpoint);
+    }
+
+    /** A fake checkpoint has no generation_config.json: the project's fallbacks apply. */
+    @Override
+    public Optional<dev.ssb.worker.api.GenerationDefaults> builtInGenerationDefaults(
+            String checkpoint) {
+        return checkpoint.startsWith("fake:")
+                ? Optional.of(dev.ssb.worker.api.GenerationDefaults.NONE)
+                : real().builtInGenerationDefaults(checkpoint);
+    }
+
+    @Override
     public dev.ssb.worker.api.NativeRuntime nativeRuntime() {
         return real().nativeRuntime();
     }
