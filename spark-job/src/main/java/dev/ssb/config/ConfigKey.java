@@ -21,6 +21,8 @@ import java.util.Locale;
  * @param effect whether a change of the value changes a stage's rows ({@link Effect#RESULT}) or
  *     only how or where they are computed ({@link Effect#OPERATIONAL}); only result keys enter
  *     config and stage hashes
+ * @param acceptsAuto whether the numeric key also accepts {@link #AUTO}: the checkpoint's {@code
+ *     generation_config.json} value, else the project's fallback (a sampling key)
  */
 public record ConfigKey(
         String name,
@@ -31,7 +33,8 @@ public record ConfigKey(
         double max,
         List<String> choices,
         String doc,
-        Effect effect) {
+        Effect effect,
+        boolean acceptsAuto) {
 
     /** Value types. */
     public enum Type {
@@ -62,6 +65,9 @@ public record ConfigKey(
         choices = List.copyOf(requireNonNull(choices, "choices is null"));
         requireNonNull(doc, "doc is null");
         requireNonNull(effect, "effect is null");
+        if (acceptsAuto && type != Type.INT && type != Type.DOUBLE) {
+            throw new IllegalArgumentException("Invalid key " + name + ": auto needs a number");
+        }
         if (type == Type.ENUM && choices.isEmpty()) {
             throw new IllegalArgumentException("Invalid key " + name + ": enum without choices");
         }
@@ -71,27 +77,62 @@ public record ConfigKey(
     private static final Effect TBD = Effect.UNDECLARED; // until result() or operational()
 
     static ConfigKey string(String name, String def, String doc) {
-        return new ConfigKey(name, Type.STRING, def, NONE, false, NONE, List.of(), doc, TBD);
+        return new ConfigKey(name, Type.STRING, def, NONE, false, NONE, List.of(), doc, TBD, false);
     }
 
     static ConfigKey integer(String name, int def, double min, String doc) {
         return new ConfigKey(
-                name, Type.INT, Integer.toString(def), min, false, NONE, List.of(), doc, TBD);
+                name,
+                Type.INT,
+                Integer.toString(def),
+                min,
+                false,
+                NONE,
+                List.of(),
+                doc,
+                TBD,
+                false);
     }
 
     static ConfigKey longKey(String name, long def, String doc) {
         return new ConfigKey(
-                name, Type.LONG, Long.toString(def), NONE, false, NONE, List.of(), doc, TBD);
+                name, Type.LONG, Long.toString(def), NONE, false, NONE, List.of(), doc, TBD, false);
     }
 
     static ConfigKey real(
             String name, double def, double min, boolean exclusive, double max, String doc) {
         return new ConfigKey(
-                name, Type.DOUBLE, Double.toString(def), min, exclusive, max, List.of(), doc, TBD);
+                name,
+                Type.DOUBLE,
+                Double.toString(def),
+                min,
+                exclusive,
+                max,
+                List.of(),
+                doc,
+                TBD,
+                false);
     }
 
     static ConfigKey choice(String name, String def, List<String> choices, String doc) {
-        return new ConfigKey(name, Type.ENUM, def, NONE, false, NONE, choices, doc, TBD);
+        return new ConfigKey(name, Type.ENUM, def, NONE, false, NONE, choices, doc, TBD, false);
+    }
+
+    /**
+     * The value of a sampling key that means "the checkpoint's {@code generation_config.json}, else
+     * the project's fallback" (resolved on the driver before a stage runs).
+     */
+    public static final String AUTO = "auto";
+
+    /** This numeric key, also accepting {@link #AUTO}; its default stays what it was. */
+    ConfigKey orAuto() {
+        return new ConfigKey(
+                name, type, defaultValue, min, minExclusive, max, choices, doc, effect, true);
+    }
+
+    /** This numeric key with the default {@link #AUTO}. */
+    ConfigKey autoByDefault() {
+        return new ConfigKey(name, type, AUTO, min, minExclusive, max, choices, doc, effect, true);
     }
 
     /** This key, declared as one that changes results. */
@@ -105,7 +146,8 @@ public record ConfigKey(
     }
 
     private ConfigKey withEffect(Effect e) {
-        return new ConfigKey(name, type, defaultValue, min, minExclusive, max, choices, doc, e);
+        return new ConfigKey(
+                name, type, defaultValue, min, minExclusive, max, choices, doc, e, acceptsAuto);
     }
 
     /** Whether the key's value changes results (and so enters the config and stage hashes). */
@@ -122,6 +164,9 @@ public record ConfigKey(
     public String canonicalize(String raw) {
         requireNonNull(raw, "raw is null");
         String value = raw.strip();
+        if (acceptsAuto && value.equalsIgnoreCase(AUTO)) {
+            return AUTO;
+        }
         switch (type) {
             case STRING:
                 return value;

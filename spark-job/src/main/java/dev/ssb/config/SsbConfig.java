@@ -3,7 +3,6 @@ package dev.ssb.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.ssb.worker.api.Device;
-import dev.ssb.worker.api.SamplingParams;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -92,16 +91,6 @@ public record SsbConfig(SortedMap<String, String> values) implements Serializabl
 
     public long seed() {
         return longValue(SsbProperties.SEED);
-    }
-
-    /** The rollout sampler's settings. */
-    public SamplingParams rolloutSampling() {
-        return new SamplingParams(
-                (float) doubleValue(SsbProperties.ROLLOUT_TEMPERATURE),
-                intValue(SsbProperties.ROLLOUT_TOP_K),
-                (float) doubleValue(SsbProperties.ROLLOUT_TOP_P),
-                intValue(SsbProperties.ROLLOUT_MAX_NEW_TOKENS),
-                (float) doubleValue(SsbProperties.ROLLOUT_REPETITION_PENALTY));
     }
 
     /**

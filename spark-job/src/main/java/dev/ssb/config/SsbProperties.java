@@ -15,6 +15,12 @@ import java.util.Map;
  * Every configuration key of a run, with its default next to it (Iceberg style), and whether it
  * changes results or is operational (see {@link ConfigKey.Effect}). This is the only place keys are
  * declared; {@link ConfigResolver} rejects any other key.
+ *
+ * <p>The sampling keys of rollout, the teacher and evaluate accept {@link ConfigKey#AUTO}: the
+ * checkpoint's {@code generation_config.json} value, else their {@code *_DEFAULT} constant here,
+ * resolved on the driver by {@code dev.ssb.stage.CheckpointSampling}. Temperatures and top-k
+ * default to the paper's values (set, so they win over the checkpoint); top-p and repetition
+ * penalty default to auto (the paper's runs took them from Qwen2.5-Instruct's generation config).
  */
 public final class SsbProperties {
 
@@ -216,17 +222,33 @@ public final class SsbProperties {
                                 0,
                                 false,
                                 NONE,
-                                "sampling temperature; 0 = greedy")
+                                "sampling temperature; 0 = greedy (auto = the checkpoint's)")
+                        .orAuto()
                         .result(),
-                integer(ROLLOUT_TOP_K, ROLLOUT_TOP_K_DEFAULT, 0, "top-k; 0 = no limit").result(),
-                real(ROLLOUT_TOP_P, ROLLOUT_TOP_P_DEFAULT, 0, true, 1, "nucleus mass").result(),
+                integer(
+                                ROLLOUT_TOP_K,
+                                ROLLOUT_TOP_K_DEFAULT,
+                                0,
+                                "top-k; 0 = no limit; auto = the checkpoint's")
+                        .orAuto()
+                        .result(),
+                real(
+                                ROLLOUT_TOP_P,
+                                ROLLOUT_TOP_P_DEFAULT,
+                                0,
+                                true,
+                                1,
+                                "nucleus mass; auto = the checkpoint's, else 1")
+                        .autoByDefault()
+                        .result(),
                 real(
                                 ROLLOUT_REPETITION_PENALTY,
                                 ROLLOUT_REPETITION_PENALTY_DEFAULT,
                                 0,
                                 true,
                                 NONE,
-                                "repetition penalty of rollouts and the teacher; 1 = off")
+                                "Hugging Face repetition penalty; 1 = off; auto = the checkpoint's, else 1")
+                        .autoByDefault()
                         .result(),
                 integer(ROLLOUT_MAX_NEW_TOKENS, ROLLOUT_MAX_NEW_TOKENS_DEFAULT, 1, "token budget")
                         .result(),
@@ -238,7 +260,8 @@ public final class SsbProperties {
                                 0,
                                 false,
                                 NONE,
-                                "hinted teacher temperature")
+                                "hinted teacher temperature (auto = the checkpoint's)")
+                        .orAuto()
                         .result(),
                 integer(TEACHER_MAX_NEW_TOKENS, TEACHER_MAX_NEW_TOKENS_DEFAULT, 1, "token budget")
                         .result(),
@@ -360,17 +383,33 @@ public final class SsbProperties {
                                 0,
                                 false,
                                 NONE,
-                                "evaluation temperature; 0 = greedy")
+                                "evaluation temperature; 0 = greedy (auto = the checkpoint's)")
+                        .orAuto()
                         .result(),
-                integer(EVAL_TOP_K, EVAL_TOP_K_DEFAULT, 0, "top-k; 0 = no limit").result(),
-                real(EVAL_TOP_P, EVAL_TOP_P_DEFAULT, 0, true, 1, "nucleus mass").result(),
+                integer(
+                                EVAL_TOP_K,
+                                EVAL_TOP_K_DEFAULT,
+                                0,
+                                "top-k; 0 = no limit; auto = the checkpoint's")
+                        .orAuto()
+                        .result(),
+                real(
+                                EVAL_TOP_P,
+                                EVAL_TOP_P_DEFAULT,
+                                0,
+                                true,
+                                1,
+                                "nucleus mass; auto = the checkpoint's, else 1")
+                        .autoByDefault()
+                        .result(),
                 real(
                                 EVAL_REPETITION_PENALTY,
                                 EVAL_REPETITION_PENALTY_DEFAULT,
                                 0,
                                 true,
                                 NONE,
-                                "evaluation repetition penalty; 1 = off")
+                                "Hugging Face repetition penalty; 1 = off; auto = the checkpoint's, else 1")
+                        .autoByDefault()
                         .result(),
                 integer(EVAL_MAX_NEW_TOKENS, EVAL_MAX_NEW_TOKENS_DEFAULT, 1, "token budget")
                         .result(),

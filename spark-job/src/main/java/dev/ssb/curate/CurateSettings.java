@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.ssb.config.Prompts;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
+import dev.ssb.stage.CheckpointSampling;
 import dev.ssb.stage.Decoding;
 import dev.ssb.stage.ModelTask;
 import java.io.Serializable;
@@ -38,11 +39,15 @@ public record CurateSettings(
         return new CurateSettings(
                 ModelTask.from(config),
                 new Decoding(
-                        (float) config.doubleValue(SsbProperties.TEACHER_TEMPERATURE),
-                        config.intValue(SsbProperties.ROLLOUT_TOP_K),
-                        (float) config.doubleValue(SsbProperties.ROLLOUT_TOP_P),
+                        (float)
+                                CheckpointSampling.number(
+                                        config, SsbProperties.TEACHER_TEMPERATURE),
+                        (int) CheckpointSampling.number(config, SsbProperties.ROLLOUT_TOP_K),
+                        (float) CheckpointSampling.number(config, SsbProperties.ROLLOUT_TOP_P),
                         config.intValue(SsbProperties.TEACHER_MAX_NEW_TOKENS),
-                        (float) config.doubleValue(SsbProperties.ROLLOUT_REPETITION_PENALTY)),
+                        (float)
+                                CheckpointSampling.number(
+                                        config, SsbProperties.ROLLOUT_REPETITION_PENALTY)),
                 config.intValue(SsbProperties.TEACHER_BATCH_SIZE),
                 TeacherPrompt.stripTrailingNewlines(
                         Prompts.read(config.string(SsbProperties.PROMPTS_TEACHER))));

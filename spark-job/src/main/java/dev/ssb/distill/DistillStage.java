@@ -3,6 +3,7 @@ package dev.ssb.distill;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.logits.TeacherLogitsStage;
+import dev.ssb.stage.CheckpointSampling;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
 import dev.ssb.worker.api.LoraAdapter;
@@ -79,12 +80,14 @@ public final class DistillStage {
 
     static StageOutput.Outcome run(
             SparkSession spark,
-            SsbConfig config,
+            SsbConfig unresolved,
             boolean force,
             boolean resume,
             DistillTrainer.StepListener listener) {
-        RunLayout layout = new RunLayout(config.out(), config.runId());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        // its hash covers rollout.*: the values the earlier stages used
+        SsbConfig config = CheckpointSampling.resolve(unresolved, hadoop);
+        RunLayout layout = new RunLayout(config.out(), config.runId());
         if (!layout.isComplete(TEACHER_LOGITS, hadoop)) {
             throw new IllegalStateException(
                     "Cannot run distill: table teacher_logits of run "

@@ -15,8 +15,8 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * One task's evaluation samples for one model: n samples per problem on the {@code eval} random
- * stream (with the student adapter applied for the duration of a batch only, so other stages
- * sharing the model never see it), each verified, and its answer grouped with the problem's other
+ * stream (the student on its own replica, keyed by the adapter's hash, that has the adapter merged
+ * once: base replicas never see it), each verified, and its answer grouped with the problem's other
  * answers for the majority vote.
  */
 final class EvalPartition extends SampleWork {
@@ -49,6 +49,11 @@ final class EvalPartition extends SampleWork {
     @Override
     public LoraAdapter adapter() {
         return student == null ? null : student.value().adapter();
+    }
+
+    @Override
+    public String adapterHash() {
+        return student == null ? null : student.value().sha256();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.ssb.ingest.IngestStage;
 import dev.ssb.logits.TailMass;
 import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.spark.Partitions;
+import dev.ssb.stage.CheckpointSampling;
 import dev.ssb.stage.Decoding;
 import dev.ssb.stage.SampleSettings;
 import dev.ssb.table.RunLayout;
@@ -150,12 +151,14 @@ public final class EvaluateStage {
 
     /**
      * Ingests {@code eval.problems} (when set) into the held-out problems table, then evaluates the
-     * base model and, with an adapter, the student, unless the evaluation is complete.
+     * base model and, with an adapter, the student, unless the evaluation is complete; sampling
+     * keys left at auto take the checkpoint's values ({@link CheckpointSampling}).
      */
-    public static Result run(SparkSession spark, SsbConfig config, boolean force) {
+    public static Result run(SparkSession spark, SsbConfig unresolved, boolean force) {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        SsbConfig config = CheckpointSampling.resolve(unresolved, hadoop);
         RunLayout layout = new RunLayout(config.out(), config.runId());
         EvalTables tables = EvalTables.of(config.string(SsbProperties.EVAL_TAG));
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         Optional<StudentAdapter> student = student(config, layout, hadoop); // fails first
         String heldOut = config.string(SsbProperties.EVAL_PROBLEMS);
         if (!heldOut.isBlank()) {

@@ -32,6 +32,7 @@ final class SummaryFormat {
         sampling.put("temperature", s.decoding().temperature());
         sampling.put("top_k", s.decoding().topK());
         sampling.put("top_p", s.decoding().topP());
+        sampling.put("repetition_penalty", s.decoding().repetitionPenalty());
         sampling.put("max_new_tokens", s.decoding().maxNewTokens());
         sampling.put("repetition_penalty", s.decoding().repetitionPenalty());
         sampling.put("seed", s.model().runSeed());
@@ -121,7 +122,7 @@ final class SummaryFormat {
                         Locale.ROOT,
                         "Evaluation problems `%s`; model `%s`%s.%n"
                                 + "n = %d samples per problem and model, %s, top-k %d, top-p %s,"
-                                + " at most %d new tokens, seed %d; the same prompts and seeds for"
+                                + " repetition penalty %s, at most %d new tokens, seed %d; the same prompts and seeds for"
                                 + " every model.%n%n",
                         info.problems(),
                         info.modelId(),
@@ -132,6 +133,7 @@ final class SummaryFormat {
                                 : "temperature " + s.decoding().temperature(),
                         s.decoding().topK(),
                         s.decoding().topP(),
+                        s.decoding().repetitionPenalty(),
                         s.decoding().maxNewTokens(),
                         s.model().runSeed()));
         md.append(table(summary));

@@ -13,6 +13,7 @@ import dev.ssb.ingest.IngestStage;
 import dev.ssb.logits.LogitsSettings;
 import dev.ssb.logits.TeacherLogitsStage;
 import dev.ssb.rollout.RolloutStage;
+import dev.ssb.stage.CheckpointSampling;
 import dev.ssb.stage.SampleSettings;
 import dev.ssb.stage.Stage;
 import dev.ssb.stage.StagePlan;
@@ -201,17 +202,24 @@ public final class Stages {
                 .orElse(table);
     }
 
-    /** Runs {@code stage} for {@code config}: a no-op when its outputs are complete. */
+    /**
+     * Runs {@code stage} for {@code config} with its auto sampling keys resolved against the
+     * checkpoint ({@link CheckpointSampling}): a no-op when its outputs are complete.
+     */
     public static StageOutput.Outcome run(
             Stage stage, SparkSession spark, SsbConfig config, boolean force, boolean resume) {
+        SsbConfig resolved =
+                CheckpointSampling.resolve(config, spark.sparkContext().hadoopConfiguration());
         return stage.runner()
-                .run(new StageRun(stage, spark, config, force, resume, Stages::producer));
+                .run(new StageRun(stage, spark, resolved, force, resume, Stages::producer));
     }
 
     /**
      * The dry-run plan of {@code stage}: its settings validated, then what it would read and write.
      */
-    public static StagePlan plan(Stage stage, SsbConfig config, boolean resume) {
+    public static StagePlan plan(Stage stage, SsbConfig unresolved, boolean resume) {
+        SsbConfig config =
+                CheckpointSampling.resolve(unresolved, new org.apache.hadoop.conf.Configuration());
         stage.settings().apply(config); // validates the stage's keys and reads its prompt files
         return stage.plan().plan(() -> declaredPlan(stage, config), config, resume);
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ssb.worker.api.Device;
 import dev.ssb.worker.api.LanguageModel;
+import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.ModelWorker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,16 +12,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.spark.SparkEnv;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The models of this JVM (a Spark executor, or the driver in local mode), loaded lazily through
- * {@link ModelWorker#load} per (checkpoint, device) and kept while they are used. A model is not
- * thread-safe: a task holds one replica for the duration of its work. By default there is one
- * replica per key, so the tasks of an executor take turns on it; with {@value #REPLICAS_CONF} = N
- * up to N tasks decode at once on their own replicas (on CPU, with {@code
+ * {@link ModelWorker#load} per (checkpoint, device, adapter) and kept while they are used: a
+ * student's replica has its adapter applied once, at load, so evaluate never re-merges LoRA weights
+ * per batch (at 3B that is ~5.5 GB of copies) and base-model stages never see an adapter. A model
+ * is not thread-safe: a task holds one replica for the duration of its work. By default there is
+ * one replica per key, so the tasks of an executor take turns on it; with {@value #REPLICAS_CONF} =
+ * N up to N tasks decode at once on their own replicas (on CPU, with {@code
  * ai.djl.pytorch.num_threads} about cores / N), at N times the model memory.
  *
  * <p>The cache is bounded: at most {@value #CACHE_CONF} models (all keys and replicas together,
@@ -45,11 +49,19 @@ public final class ExecutorModels {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
 
-    /** The cache key. */
-    record Key(String checkpoint, Device device) {
+    /**
+     * The cache key: a replica of {@code checkpoint} on {@code device} with the adapter whose hash
+     * is {@code adapter} applied once, when loaded ("" = the base model, never an adapter).
+     */
+    record Key(String checkpoint, Device device, String adapter) {
         Key {
             requireNonNull(checkpoint, "checkpoint is null");
             requireNonNull(device, "device is null");
+            requireNonNull(adapter, "adapter is null");
+        }
+
+        Key(String checkpoint, Device device) {
+            this(checkpoint, device, "");
         }
     }
 
@@ -73,6 +85,7 @@ public final class ExecutorModels {
     private static boolean closing; // guarded by LOCK
     private static final AtomicInteger LOADS = new AtomicInteger();
     private static final AtomicInteger CLOSED = new AtomicInteger();
+    private static final AtomicInteger ADAPTERS_APPLIED = new AtomicInteger();
 
     static {
         Runtime.getRuntime()
@@ -87,17 +100,50 @@ public final class ExecutorModels {
      */
     public static <T> T withModel(
             String checkpoint, Device device, Function<LanguageModel, T> work) {
-        return withModel(new Key(checkpoint, device), replicas(), cacheSize(), work);
+        return withModel(new Key(checkpoint, device), replicas(), cacheSize(), null, work);
+    }
+
+    /**
+     * Runs {@code work} on a replica of {@code checkpoint} that has the adapter with hash {@code
+     * adapterHash} applied: {@code adapter} is read and applied (its LoRA weights merged) once per
+     * replica, when the replica is loaded, and stays applied for the replica's life. Base-model
+     * callers never get such a replica, so nobody swaps adapters per batch; {@code work} must not
+     * change the adapter.
+     */
+    public static <T> T withModel(
+            String checkpoint,
+            Device device,
+            String adapterHash,
+            Supplier<LoraAdapter> adapter,
+            Function<LanguageModel, T> work) {
+        requireNonNull(adapter, "adapter is null");
+        if (adapterHash.isEmpty()) {
+            throw new IllegalArgumentException("Invalid adapter hash: empty");
+        }
+        return withModel(
+                new Key(checkpoint, device, adapterHash), replicas(), cacheSize(), adapter, work);
     }
 
     /** As above, with at most {@code limit} replicas of {@code key} and the configured cache. */
     static <T> T withModel(Key key, int limit, Function<LanguageModel, T> work) {
-        return withModel(key, limit, cacheSize(), work);
+        return withModel(key, limit, cacheSize(), null, work);
     }
 
     /** As above, with at most {@code cache} models in the JVM. */
     static <T> T withModel(Key key, int limit, int cache, Function<LanguageModel, T> work) {
-        Entry entry = acquire(key, limit, cache);
+        return withModel(key, limit, cache, null, work);
+    }
+
+    private static <T> T withModel(
+            Key key,
+            int limit,
+            int cache,
+            Supplier<LoraAdapter> adapter,
+            Function<LanguageModel, T> work) {
+        if (key.adapter().isEmpty() != (adapter == null)) {
+            throw new IllegalArgumentException("Invalid key " + key + ": adapter " + adapter);
+        }
+        Entry entry = acquire(key, limit, cache, adapter);
         boolean ok = false;
         try {
             T result = work.apply(entry.model);
@@ -131,20 +177,30 @@ public final class ExecutorModels {
      * The one place a model is read from its checkpoint: {@link ModelWorker#load}, timed and
      * counted.
      */
-    private static LanguageModel load(Key key) {
+    private static LanguageModel load(Key key, Supplier<LoraAdapter> adapter) {
         long t0 = System.nanoTime();
         LanguageModel model =
                 ModelWorker.load(CheckpointCache.localPath(key.checkpoint()), key.device());
         LOADS.incrementAndGet();
+        if (adapter != null) {
+            try {
+                model.setAdapter(adapter.get());
+                ADAPTERS_APPLIED.incrementAndGet();
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
         LOG.info(
-                "Loaded model {} on {} in {} ms",
+                "Loaded model {} on {}{} in {} ms",
                 key.checkpoint(),
                 key.device(),
+                adapter == null ? "" : " with adapter " + key.adapter(),
                 (System.nanoTime() - t0) / 1_000_000);
         return model;
     }
 
-    private static Entry acquire(Key key, int limit, int cache) {
+    private static Entry acquire(Key key, int limit, int cache, Supplier<LoraAdapter> adapter) {
         Entry victim = null;
         synchronized (LOCK) {
             while (true) {
@@ -193,7 +249,7 @@ public final class ExecutorModels {
         }
         Entry loaded = null;
         try {
-            loaded = new Entry(key, load(key));
+            loaded = new Entry(key, load(key, adapter));
             return loaded;
         } finally {
             synchronized (LOCK) {
@@ -245,6 +301,14 @@ public final class ExecutorModels {
     /** How many models this JVM has loaded (for tests and metrics). */
     public static int loads() {
         return LOADS.get();
+    }
+
+    /**
+     * How many times this JVM applied an adapter to a replica (each merges its LoRA weights once):
+     * one per adapter and replica, however many batches run on it.
+     */
+    public static int adaptersApplied() {
+        return ADAPTERS_APPLIED.get();
     }
 
     /** How many models this JVM has closed (evicted, failed or shut down). */

@@ -17,13 +17,13 @@ public record Decoding(
         float temperature, int topK, float topP, int maxNewTokens, float repetitionPenalty)
         implements Serializable {
 
-    public Decoding {
-        params(temperature, topK, topP, maxNewTokens, repetitionPenalty); // validated on the driver
-    }
-
-    /** A sampler without repetition penalty. */
+    /** Settings without repetition penalty. */
     public Decoding(float temperature, int topK, float topP, int maxNewTokens) {
         this(temperature, topK, topP, maxNewTokens, 1f);
+    }
+
+    public Decoding {
+        params(temperature, topK, topP, maxNewTokens, repetitionPenalty); // validated on the driver
     }
 
     public SamplingParams params() {

@@ -22,9 +22,10 @@ import org.apache.spark.sql.Row;
  * prepared one by one, gathered into batches of at most {@code batchSize} model sequences (an item
  * is never split; a batch holds at least one item), and each batch that needs the model runs on a
  * replica of this JVM's model taken from {@link ExecutorModels} for the batch only and released
- * after it, with the stage's adapter applied for that batch alone. Output is produced batch by
- * batch, in input order. Rows never depend on where a batch boundary falls: every sequence is
- * seeded from what it is, not from its batch.
+ * after it: the base model's replica, or one that has the stage's adapter applied since it was
+ * loaded (never set and cleared per batch). Output is produced batch by batch, in input order. Rows
+ * never depend on where a batch boundary falls: every sequence is seeded from what it is, not from
+ * its batch.
  *
  * @param <T> a prepared input row
  */
@@ -47,8 +48,19 @@ public final class ModelPartition<T> implements MapPartitionsFunction<Row, Row> 
             throw new IllegalStateException("Invalid batch: no item needs the model");
         }
 
-        /** The adapter to decode with (null = the base model); read on the executor. */
+        /**
+         * The adapter to decode with (null = the base model); read on the executor, once per model
+         * replica that has it applied.
+         */
         default LoraAdapter adapter() {
+            return null;
+        }
+
+        /**
+         * The identity of {@link #adapter()} (its content hash), keying the replicas that have it
+         * applied; null for the base model.
+         */
+        default String adapterHash() {
             return null;
         }
     }
@@ -114,22 +126,16 @@ public final class ModelPartition<T> implements MapPartitionsFunction<Row, Row> 
     }
 
     private List<Row> runOnModel(List<T> batch, Device device, String executorId) {
-        LoraAdapter adapter = work.adapter();
+        String adapterHash = work.adapterHash();
+        if (adapterHash == null) {
+            return ExecutorModels.withModel(
+                    task.checkpoint(), device, model -> work.run(model, batch, executorId));
+        }
         return ExecutorModels.withModel(
                 task.checkpoint(),
                 device,
-                model -> {
-                    LoraAdapter previous = model.adapter().orElse(null);
-                    if (previous != adapter) {
-                        model.setAdapter(adapter);
-                    }
-                    try {
-                        return work.run(model, batch, executorId);
-                    } finally {
-                        if (previous != adapter) {
-                            model.setAdapter(previous);
-                        }
-                    }
-                });
+                adapterHash,
+                work::adapter,
+                model -> work.run(model, batch, executorId));
     }
 }

@@ -38,19 +38,20 @@ public record SampleSettings(ModelTask model, int samples, Decoding decoding, in
     }
 
     /**
-     * The settings under {@code prefix}: its samples, temperature, top_k, top_p, max_new_tokens,
-     * repetition_penalty and batch_size keys ({@link SsbProperties} declares both sets alike).
+     * The settings under {@code prefix}: its samples, temperature, top_k, top_p,
+     * repetition_penalty, max_new_tokens and batch_size keys ({@link SsbProperties} declares both
+     * sets alike); the sampling keys must be resolved ({@link CheckpointSampling#resolve}).
      */
     private static SampleSettings of(SsbConfig config, String prefix) {
         return new SampleSettings(
                 ModelTask.from(config),
                 config.intValue(prefix + "samples"),
                 new Decoding(
-                        (float) config.doubleValue(prefix + "temperature"),
-                        config.intValue(prefix + "top_k"),
-                        (float) config.doubleValue(prefix + "top_p"),
+                        (float) CheckpointSampling.number(config, prefix + "temperature"),
+                        (int) CheckpointSampling.number(config, prefix + "top_k"),
+                        (float) CheckpointSampling.number(config, prefix + "top_p"),
                         config.intValue(prefix + "max_new_tokens"),
-                        (float) config.doubleValue(prefix + "repetition_penalty")),
+                        (float) CheckpointSampling.number(config, prefix + "repetition_penalty")),
                 config.intValue(prefix + "batch_size"));
     }
 }

@@ -143,9 +143,13 @@ public record Stage(
         return traits.contains(trait);
     }
 
-    /** The stage hash of {@code config}: its result keys only. */
+    /**
+     * The stage hash of {@code config}: its result keys only, with sampling keys left at auto
+     * resolved against the checkpoint first ({@link CheckpointSampling}), as a run records it.
+     */
     public String hash(SsbConfig config) {
-        return config.hash(resultKeys);
+        return CheckpointSampling.resolve(config, new org.apache.hadoop.conf.Configuration())
+                .hash(resultKeys);
     }
 
     /** "{@code <stage> done: <counts>}" (or "already complete") and each output table's path. */

@@ -33,6 +33,9 @@ class ConfigResolverTest {
         assertThat(config.intValue(SsbProperties.ROLLOUT_TOP_K)).isEqualTo(50);
         assertThat(config.intValue(SsbProperties.LOGITS_TOP_K)).isEqualTo(20);
         assertThat(config.doubleValue(SsbProperties.TEACHER_TEMPERATURE)).isEqualTo(0.4);
+        // the paper took top-p and repetition penalty from the checkpoint's generation config
+        assertThat(config.string(SsbProperties.ROLLOUT_TOP_P)).isEqualTo("auto");
+        assertThat(config.string(SsbProperties.EVAL_REPETITION_PENALTY)).isEqualTo("auto");
         assertThat(config.string(SsbProperties.MODEL_CHECKPOINT)).isEqualTo("embedded:toy");
         assertThat(config.doubleValue(SsbProperties.DISTILL_LR)).isEqualTo(2e-4);
     }
@@ -45,7 +48,7 @@ class ConfigResolverTest {
         assertThat(config.intValue(SsbProperties.ROLLOUT_SAMPLES)).isEqualTo(8);
         assertThat(config.doubleValue(SsbProperties.ROLLOUT_TEMPERATURE)).isEqualTo(0.3);
         assertThat(config.intValue(SsbProperties.ROLLOUT_TOP_K)).isEqualTo(50);
-        assertThat(config.rolloutSampling().temperature()).isEqualTo(0.3f);
+        assertThat(config.string(SsbProperties.ROLLOUT_TOP_P)).isEqualTo(ConfigKey.AUTO);
     }
 
     @Test

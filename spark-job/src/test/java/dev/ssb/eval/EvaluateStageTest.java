@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
+import dev.ssb.rollout.FakeModelRuntime;
 import dev.ssb.spark.ExecutorModels;
 import dev.ssb.spark.Seeds;
 import dev.ssb.spark.SharedSpark;
@@ -343,6 +344,75 @@ class EvaluateStageTest {
                 .contains("greedy pass@1", "sampled pass@1, n = 4", "strict greedy / sampled");
 
         assertThat(EvaluateStage.run(spark, config, false).stage().skipped()).isTrue();
+    }
+
+    @Test
+    void theStudentsAdapterIsMergedOncePerReplicaNotPerBatch() {
+        ExecutorModels.closeAll(); // fresh replicas: one base, one student in this JVM
+        StudentAdapter student = student();
+        int sets = FakeModelRuntime.ADAPTER_SETS.get();
+        int applied = ExecutorModels.adaptersApplied();
+        int adaptedCalls = FakeModelRuntime.ADAPTED_GENERATE_CALLS.get();
+        List<Row> rows =
+                EvaluateStage.transform(
+                                problems(6).repartition(2), settings(N), Optional.of(student))
+                        .collectAsList();
+        assertThat(rows).hasSize(6 * N * 2);
+        assertThat(FakeModelRuntime.ADAPTED_GENERATE_CALLS.get() - adaptedCalls)
+                .as("one student batch per problem (batch size = n)")
+                .isEqualTo(6);
+        assertThat(ExecutorModels.adaptersApplied() - applied).isEqualTo(1);
+        assertThat(FakeModelRuntime.ADAPTER_SETS.get() - sets)
+                .as("setAdapter calls on the models themselves")
+                .isEqualTo(1);
+        assertThat(rows.stream().filter(r -> r.getAs("model_tag").equals("base")))
+                .as("the base replica never answers as the student (always 7)")
+                .anyMatch(r -> !"7".equals(r.getAs("extracted_answer")));
+    }
+
+    @Test
+    void checkpointSamplingDefaultsAreUsedRecordedAndHashed() throws Exception {
+        Path checkpoint = Files.createDirectories(dir.resolve("fake-checkpoint"));
+        Files.writeString(checkpoint.resolve(dev.ssb.rollout.FakeModelRuntime.FAKE_MARKER), "");
+        Path gen = checkpoint.resolve("generation_config.json");
+        Files.writeString(
+                gen,
+                "{\"temperature\": 0.7, \"top_k\": 20, \"top_p\": 0.8,"
+                        + " \"repetition_penalty\": 1.05, \"eos_token_id\": 0}");
+        SsbConfig config =
+                config(heldOut(dir, 2))
+                        .with(SsbProperties.MODEL_CHECKPOINT, checkpoint)
+                        .with(SsbProperties.EVAL_ADAPTER, EvaluateStage.NO_ADAPTER)
+                        .with(SsbProperties.EVAL_SAMPLES, 1)
+                        .with(SsbProperties.EVAL_TOP_K, "auto");
+        EvaluateStage.Result first = EvaluateStage.run(spark, config, false);
+        Path eval = dir.resolve("runs").resolve("e2e").resolve("eval");
+        JsonNode sampling =
+                new ObjectMapper().readTree(eval.resolve("summary.json").toFile()).at("/sampling");
+        // auto keys (top_p, repetition_penalty by default; top_k here) from the checkpoint,
+        // the explicitly set temperature (the shipped 0.8) wins over its 0.7
+        assertThat(sampling.at("/top_p").asDouble()).isCloseTo(0.8, within(1e-6));
+        assertThat(sampling.at("/repetition_penalty").asDouble()).isCloseTo(1.05, within(1e-6));
+        assertThat(sampling.at("/top_k").asInt()).isEqualTo(20);
+        assertThat(sampling.at("/temperature").asDouble()).isCloseTo(0.8, within(1e-6));
+        assertThat(Files.readString(eval.resolve("summary.md")))
+                .contains("top-k 20, top-p 0.8, repetition penalty 1.05");
+        assertThat(first.stage().manifest().config())
+                .containsEntry("eval.top_p", "0.8")
+                .containsEntry("eval.repetition_penalty", "1.05")
+                .containsEntry("eval.top_k", "20")
+                .containsEntry("eval.temperature", "0.8");
+
+        assertThat(EvaluateStage.run(spark, config, false).stage().skipped()).isTrue();
+        Files.writeString(gen, "{\"top_p\": 0.9, \"eos_token_id\": 0}");
+        assertThatThrownBy(() -> EvaluateStage.run(spark, config, false))
+                .as("a changed generation_config.json changes the stage hash")
+                .hasMessageContaining("Cannot reuse stage evaluate of run e2e");
+        EvaluateStage.Result changed = EvaluateStage.run(spark, config, true);
+        assertThat(changed.stage().manifest().config())
+                .containsEntry("eval.top_p", "0.9")
+                .containsEntry("eval.repetition_penalty", "1.0")
+                .containsEntry("eval.top_k", "50");
     }
 
     /** The summary numbers computed here from the rows alone, independently of the stage. */

@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * A test runtime for checkpoints named {@code fake:*} (others go to the next runtime on the
- * classpath): characters are tokens (id 0 ends a turn), and every output is a pure function of its
- * inputs.
+ * A test runtime for checkpoints named {@code fake:*} or folders holding a {@value #FAKE_MARKER}
+ * file (others go to the next runtime on the classpath): characters are tokens (id 0 ends a turn),
+ * and every output is a pure function of its inputs.
  *
  * <ul>
  *   <li>A rollout reply draws, from (prompt, seed), one of the answers {@link #script scripted} for
@@ -47,6 +47,12 @@ import java.util.stream.Collectors;
 public final class FakeModelRuntime implements ModelRuntime {
 
     static final AtomicInteger GENERATE_CALLS = new AtomicInteger();
+
+    /** Generate calls made with an adapter set (student batches). */
+    public static final AtomicInteger ADAPTED_GENERATE_CALLS = new AtomicInteger();
+
+    /** Calls that set (not cleared) an adapter on a fake model: each is a LoRA merge. */
+    public static final AtomicInteger ADAPTER_SETS = new AtomicInteger();
 
     /** A prompt containing "A correct attempt:" asks for a hinted teacher reply. */
     public static final String TEACHER_MARK = "A correct attempt:";
@@ -65,7 +71,7 @@ public final class FakeModelRuntime implements ModelRuntime {
 
     @Override
     public LanguageModel load(String checkpoint, Device device) {
-        if (checkpoint.startsWith("fake:")) {
+        if (checkpoint.startsWith("fake:") || isFakeFolder(checkpoint)) {
             return new FakeModel(checkpoint, device);
         }
         for (ModelRuntime other : ServiceLoader.load(ModelRuntime.class)) {
@@ -74,6 +80,29 @@ public final class FakeModelRuntime implements ModelRuntime {
             }
         }
         throw new IllegalStateException("No runtime for " + checkpoint);
+    }
+
+    /** A marker file that makes a folder a fake checkpoint (its generation_config.json is real). */
+    public static final String FAKE_MARKER = "FAKE";
+
+    private static boolean isFakeFolder(String checkpoint) {
+        return !checkpoint.contains(":")
+                && java.nio.file.Files.isRegularFile(Path.of(checkpoint, FAKE_MARKER));
+    }
+
+    @Override
+    public dev.ssb.worker.api.GenerationDefaults generationDefaults(
+            String json, String checkpoint) {
+        return real().generationDefaults(json, checkpoint);
+    }
+
+    /** A fake checkpoint has no generation_config.json: the project's fallbacks apply. */
+    @Override
+    public Optional<dev.ssb.worker.api.GenerationDefaults> builtInGenerationDefaults(
+            String checkpoint) {
+        return checkpoint.startsWith("fake:")
+                ? Optional.of(dev.ssb.worker.api.GenerationDefaults.NONE)
+                : real().builtInGenerationDefaults(checkpoint);
     }
 
     @Override
@@ -180,6 +209,9 @@ public final class FakeModelRuntime implements ModelRuntime {
         @Override
         public List<Generation> generate(List<GenerationRequest> requests, SamplingParams params) {
             GENERATE_CALLS.incrementAndGet();
+            if (adapter != null) {
+                ADAPTED_GENERATE_CALLS.incrementAndGet();
+            }
             return requests.stream()
                     .map(
                             r ->
@@ -261,6 +293,9 @@ public final class FakeModelRuntime implements ModelRuntime {
 
         @Override
         public void setAdapter(LoraAdapter adapter) {
+            if (adapter != null) {
+                ADAPTER_SETS.incrementAndGet();
+            }
             this.adapter = adapter;
         }
 

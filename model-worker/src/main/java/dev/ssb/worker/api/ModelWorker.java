@@ -21,6 +21,27 @@ public final class ModelWorker {
         return runtime().load(checkpoint, device);
     }
 
+    /**
+     * The sampling settings of a checkpoint's {@code generation_config.json} text, read without
+     * loading the model (the driver reads the file itself, from any Hadoop file system).
+     *
+     * @param checkpoint the checkpoint's name, for messages
+     * @throws IllegalArgumentException naming the file and key of an invalid value
+     */
+    public static GenerationDefaults generationDefaults(String json, String checkpoint) {
+        return runtime().generationDefaults(json, checkpoint);
+    }
+
+    /**
+     * The sampling settings of a checkpoint the runtime holds itself ({@link #EMBEDDED}), else
+     * empty: then the caller reads the checkpoint's {@code generation_config.json} and hands it to
+     * {@link #generationDefaults(String, String)}.
+     */
+    public static java.util.Optional<GenerationDefaults> builtInGenerationDefaults(
+            String checkpoint) {
+        return runtime().builtInGenerationDefaults(checkpoint);
+    }
+
     /** The native runtime (libtorch) this JVM loaded: versions, path, flavour, CUDA devices. */
     public static NativeRuntime nativeRuntime() {
         return runtime().nativeRuntime();

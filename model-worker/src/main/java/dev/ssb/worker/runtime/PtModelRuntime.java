@@ -3,17 +3,21 @@ package dev.ssb.worker.runtime;
 import static java.util.Objects.requireNonNull;
 
 import dev.ssb.worker.api.Device;
+import dev.ssb.worker.api.GenerationDefaults;
 import dev.ssb.worker.api.LanguageModel;
 import dev.ssb.worker.api.ModelRuntime;
 import dev.ssb.worker.api.ModelWorker;
 import dev.ssb.worker.api.NativeRuntime;
+import dev.ssb.worker.io.ConfigJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 
 /** The {@link ModelRuntime} service: Hugging Face directories and the embedded toy model. */
 public final class PtModelRuntime implements ModelRuntime {
@@ -44,6 +48,31 @@ public final class PtModelRuntime implements ModelRuntime {
         }
         Path name = dir.toAbsolutePath().normalize().getFileName();
         return PtLanguageModel.open(dir, name == null ? checkpoint : name.toString(), device);
+    }
+
+    @Override
+    public GenerationDefaults generationDefaults(String json, String checkpoint) {
+        return ConfigJson.parseGenerationDefaults(json, checkpoint);
+    }
+
+    @Override
+    public Optional<GenerationDefaults> builtInGenerationDefaults(String checkpoint) {
+        return checkpoint.equals(ModelWorker.EMBEDDED)
+                ? Optional.of(embeddedGenerationDefaults())
+                : Optional.empty();
+    }
+
+    private static GenerationDefaults embeddedGenerationDefaults() {
+        String file = EMBEDDED_FOLDER + ConfigJson.GENERATION_CONFIG_FILE;
+        try (InputStream in = PtModelRuntime.class.getClassLoader().getResourceAsStream(file)) {
+            if (in == null) {
+                return GenerationDefaults.NONE;
+            }
+            return ConfigJson.parseGenerationDefaults(
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8), ModelWorker.EMBEDDED);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read classpath:" + file, e);
+        }
     }
 
     @Override

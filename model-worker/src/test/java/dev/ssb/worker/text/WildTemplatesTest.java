@@ -22,9 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Real chat templates of common families (Llama 3.2, Gemma 2, Qwen2.5, Mistral, Phi-3, Zephyr,
- * DeepSeek Coder and LLM, OpenChat 3.5, Falcon-RW chat, a Granite-style dated header, an LFM2-style
- * {@code generation} block) and one of Python semantics, rendered byte for byte as Python's jinja2
- * renders them (goldens from wild/generate_wild_goldens.py), errors included.
+ * DeepSeek Coder and LLM, OpenChat 3.5, Falcon-RW chat, SmolLM3, a Granite-style dated header, an
+ * LFM2-style {@code generation} block) and one of Python semantics, rendered byte for byte as
+ * Python's jinja2 renders them (goldens from wild/generate_wild_goldens.py), errors included.
  */
 class WildTemplatesTest {
     private static final Clock FRIDAY =
