@@ -1,0 +1,56 @@
+package dev.ssb.compare;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ssb.eval.EvalSummary;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One method's line of the compare table.
+ *
+ * @param method the method's name
+ * @param lr its learning rate (empty for a method that trains nothing)
+ * @param examples training examples
+ * @param tokens reply tokens trained on, over all epochs
+ * @param cpuSeconds CPU-seconds of what the method needs beyond the shared rollouts: its training
+ *     data (the shared curate/teacher-logits it reads counted in full) and its training
+ * @param greedy the method's model at temperature 0, one sample per problem
+ * @param sampled the method's model sampled as eval.* says (pass@1, maj@k)
+ * @param greedyDifference method − base at temperature 0, paired by problem
+ * @param sampledDifference method − base sampled, paired by problem
+ * @param adapter the student's adapter folder
+ * @param run the run folder holding the method's evaluations
+ */
+record CompareRow(
+        String method,
+        OptionalDouble lr,
+        long examples,
+        long tokens,
+        double cpuSeconds,
+        EvalSummary.ModelSummary greedy,
+        EvalSummary.ModelSummary sampled,
+        Optional<EvalSummary.Difference> greedyDifference,
+        Optional<EvalSummary.Difference> sampledDifference,
+        Optional<String> adapter,
+        String run) {
+
+    CompareRow {
+        requireNonNull(method, "method is null");
+        requireNonNull(lr, "lr is null");
+        requireNonNull(greedy, "greedy is null");
+        requireNonNull(sampled, "sampled is null");
+        requireNonNull(greedyDifference, "greedyDifference is null");
+        requireNonNull(sampledDifference, "sampledDifference is null");
+        requireNonNull(adapter, "adapter is null");
+        requireNonNull(run, "run is null");
+        if (greedy.samplesPerProblem() != 1) {
+            throw new IllegalArgumentException(
+                    "Invalid greedy evaluation of "
+                            + method
+                            + ": "
+                            + greedy.samplesPerProblem()
+                            + " samples per problem (must be 1)");
+        }
+    }
+}
