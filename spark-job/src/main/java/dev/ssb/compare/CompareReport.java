@@ -62,7 +62,9 @@ final class CompareReport {
                             "| %s | %s | %d | %d | %.0f | %s | %s | %s | %s | %s | %s |%n",
                             r.method(),
                             r.lr().isPresent()
-                                    ? String.format(Locale.ROOT, "%.3g", r.lr().getAsDouble())
+                                    ? java.math.BigDecimal.valueOf(r.lr().getAsDouble())
+                                            .stripTrailingZeros()
+                                            .toPlainString()
                                     : "–",
                             r.examples(),
                             r.tokens(),
