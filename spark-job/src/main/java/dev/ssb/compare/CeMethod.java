@@ -69,7 +69,8 @@ abstract class CeMethod implements CompareMethod {
                                         data.intValue(SsbProperties.DATA_PARTITIONS)),
                                 ModelTask.from(data),
                                 data.intValue(SsbProperties.LOGITS_BATCH_SIZE),
-                                temperature));
+                                temperature),
+                written -> java.util.Map.of());
         return Optional.of(context.distill(context.dataLayout(), Methods.CROSS_ENTROPY));
     }
 }

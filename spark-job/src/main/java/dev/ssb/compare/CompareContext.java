@@ -10,6 +10,7 @@ import dev.ssb.table.StageOutput;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -85,9 +86,15 @@ record CompareContext(
 
     /**
      * Commits {@code rows} as {@code table} of the run of {@code config} unless it is complete with
-     * the same hash of {@code keys}.
+     * the same hash of {@code keys}; its manifest counts the rows and what {@code moreCounts} finds
+     * in the written table.
      */
-    void commit(SsbConfig config, String table, List<String> keys, Supplier<Dataset<Row>> rows) {
+    void commit(
+            SsbConfig config,
+            String table,
+            List<String> keys,
+            Supplier<Dataset<Row>> rows,
+            Function<Dataset<Row>, Map<String, Long>> moreCounts) {
         RunLayout layout = new RunLayout(config.out(), config.runId());
         String stage = DIR + " " + method;
         new StageOutput(spark, layout, stage, List.of(table))
@@ -99,6 +106,10 @@ record CompareContext(
                             long n = out.writeTable(table, rows.get());
                             Map<String, Long> counts = new LinkedHashMap<>();
                             counts.put(table, n);
+                            counts.putAll(
+                                    moreCounts.apply(
+                                            spark.read()
+                                                    .parquet(layout.tablePath(table).toString())));
                             return new StageOutput.Result(
                                     List.of(
                                             new RunLayout(run.out(), run.runId())
