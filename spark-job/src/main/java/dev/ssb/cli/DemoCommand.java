@@ -175,7 +175,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Path localPath(RunLayout layout) {
+    static Path localPath(RunLayout layout) {
         org.apache.hadoop.fs.Path run = layout.runPath();
         String scheme = run.toUri().getScheme();
         if (scheme != null && !scheme.equals("file")) {

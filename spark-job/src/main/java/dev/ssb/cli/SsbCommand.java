@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             RunCommand.class,
             DemoCommand.class,
+            CompareCommand.class,
             GenerateCommand.class,
             ExportCommand.class,
             ToyModelCommand.class,

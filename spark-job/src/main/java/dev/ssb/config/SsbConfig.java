@@ -69,6 +69,11 @@ public record SsbConfig(SortedMap<String, String> values) implements Serializabl
         return v;
     }
 
+    /** A {@code true}/{@code false} key's value. */
+    public boolean bool(String key) {
+        return Boolean.parseBoolean(string(key));
+    }
+
     public int intValue(String key) {
         return Integer.parseInt(string(key));
     }

@@ -73,6 +73,8 @@ public final class SsbProperties {
     public static final int TEACHER_MAX_NEW_TOKENS_DEFAULT = 768;
     public static final String TEACHER_BATCH_SIZE = "teacher.batch_size";
     public static final int TEACHER_BATCH_SIZE_DEFAULT = 8;
+    public static final String TEACHER_SHOW_WRONG_ATTEMPT = "teacher.show_wrong_attempt";
+    public static final String TEACHER_SHOW_WRONG_ATTEMPT_DEFAULT = "true";
 
     public static final String LOGITS_TOP_K = "logits.top_k";
     public static final int LOGITS_TOP_K_DEFAULT = 20;
@@ -267,6 +269,13 @@ public final class SsbProperties {
                         .result(),
                 integer(TEACHER_BATCH_SIZE, TEACHER_BATCH_SIZE_DEFAULT, 1, "sequences per batch")
                         .operational(),
+                choice(
+                                TEACHER_SHOW_WRONG_ATTEMPT,
+                                TEACHER_SHOW_WRONG_ATTEMPT_DEFAULT,
+                                List.of("true", "false"),
+                                "show the teacher the wrong attempt; false = the ablation whose"
+                                        + " prompts.teacher has no {wrong_attempt}")
+                        .result(),
                 integer(LOGITS_TOP_K, LOGITS_TOP_K_DEFAULT, 1, "teacher ids kept per position")
                         .result(),
                 real(

@@ -118,6 +118,7 @@ final class CuratePartition implements ModelPartition.Work<CuratePartition.Item>
             item.teacherPrompt =
                     TeacherPrompt.fill(
                             settings.teacherTemplate(),
+                            settings.showWrongAttempt(),
                             item.problem.getAs("question"),
                             item.selection.correct().completion(),
                             item.selection.wrong().completion());

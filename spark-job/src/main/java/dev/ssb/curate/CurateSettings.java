@@ -17,10 +17,17 @@ import java.io.Serializable;
  * @param decoding the teacher's sampler: teacher.temperature and teacher.max_new_tokens with the
  *     rollout's top-k, top-p and repetition penalty
  * @param batchSize teacher.batch_size: teacher replies per generate call
- * @param teacherTemplate the hinted teacher's user prompt with its three placeholders
+ * @param teacherTemplate the hinted teacher's user prompt with its three placeholders (two when the
+ *     wrong attempt is not shown)
+ * @param showWrongAttempt teacher.show_wrong_attempt: false for the ablation whose teacher sees
+ *     only the correct attempt (the same problems are selected; the wrong one is not shown)
  */
 public record CurateSettings(
-        ModelTask model, Decoding decoding, int batchSize, String teacherTemplate)
+        ModelTask model,
+        Decoding decoding,
+        int batchSize,
+        String teacherTemplate,
+        boolean showWrongAttempt)
         implements Serializable {
 
     public CurateSettings {
@@ -31,11 +38,18 @@ public record CurateSettings(
             throw new IllegalArgumentException(
                     "Invalid teacher batch_size: " + batchSize + " (must be >= 1)");
         }
-        TeacherPrompt.checkTemplate(teacherTemplate);
+        TeacherPrompt.checkTemplate(teacherTemplate, showWrongAttempt);
+    }
+
+    /** The hinted teacher, shown both attempts. */
+    public CurateSettings(
+            ModelTask model, Decoding decoding, int batchSize, String teacherTemplate) {
+        this(model, decoding, batchSize, teacherTemplate, true);
     }
 
     /** Everything from the configuration; prompts are read on the driver. */
     public static CurateSettings from(SsbConfig config) {
+        boolean showWrong = config.bool(SsbProperties.TEACHER_SHOW_WRONG_ATTEMPT);
         return new CurateSettings(
                 ModelTask.from(config),
                 new Decoding(
@@ -50,6 +64,7 @@ public record CurateSettings(
                                         config, SsbProperties.ROLLOUT_REPETITION_PENALTY)),
                 config.intValue(SsbProperties.TEACHER_BATCH_SIZE),
                 TeacherPrompt.stripTrailingNewlines(
-                        Prompts.read(config.string(SsbProperties.PROMPTS_TEACHER))));
+                        Prompts.read(config.string(SsbProperties.PROMPTS_TEACHER)), showWrong),
+                showWrong);
     }
 }

@@ -17,12 +17,23 @@ final class TeacherPrompt {
      * @throws IllegalArgumentException when a placeholder is missing from {@code template}
      */
     static void checkTemplate(String template) {
-        new TeacherPromptTemplate(template);
+        checkTemplate(template, true);
     }
 
-    /** The user turn: {@link TeacherPromptTemplate#fill}. */
+    /** As {@link #checkTemplate(String)}, for either variant of the template. */
+    static void checkTemplate(String template, boolean showWrong) {
+        new TeacherPromptTemplate(template, showWrong);
+    }
+
+    /** The hinted teacher's user turn: {@link TeacherPromptTemplate#fill}. */
     static String fill(String template, String question, String correct, String wrong) {
-        return new TeacherPromptTemplate(template).fill(question, correct, wrong);
+        return fill(template, true, question, correct, wrong);
+    }
+
+    /** The user turn of either variant: {@link TeacherPromptTemplate#fill}. */
+    static String fill(
+            String template, boolean showWrong, String question, String correct, String wrong) {
+        return new TeacherPromptTemplate(template, showWrong).fill(question, correct, wrong);
     }
 
     /** [system, user] (no system turn when the system prompt is empty, as in rollouts). */
@@ -35,6 +46,11 @@ final class TeacherPrompt {
      * the turn), checked for the placeholders.
      */
     static String stripTrailingNewlines(String text) {
-        return TeacherPromptTemplate.fromFile(text).text();
+        return stripTrailingNewlines(text, true);
+    }
+
+    /** As {@link #stripTrailingNewlines(String)}, for either variant of the template. */
+    static String stripTrailingNewlines(String text, boolean showWrong) {
+        return TeacherPromptTemplate.fromFile(text, showWrong).text();
     }
 }

@@ -78,9 +78,35 @@ public final class DistillStage {
         return run(spark, config, force, resume, DistillTrainer.StepListener.NONE);
     }
 
+    /**
+     * Runs distill into the run of {@code config} on the teacher_logits-shaped table of another run
+     * ({@code data}): how {@code ssb compare} trains every method on one run's tables. The input's
+     * path is part of the stage hash.
+     */
+    public static StageOutput.Outcome run(
+            SparkSession spark, SsbConfig config, RunLayout data, boolean force) {
+        return run(spark, config, data, force, false, DistillTrainer.StepListener.NONE);
+    }
+
     static StageOutput.Outcome run(
             SparkSession spark,
             SsbConfig unresolved,
+            boolean force,
+            boolean resume,
+            DistillTrainer.StepListener listener) {
+        return run(
+                spark,
+                unresolved,
+                new RunLayout(unresolved.out(), unresolved.runId()),
+                force,
+                resume,
+                listener);
+    }
+
+    private static StageOutput.Outcome run(
+            SparkSession spark,
+            SsbConfig unresolved,
+            RunLayout data,
             boolean force,
             boolean resume,
             DistillTrainer.StepListener listener) {
@@ -88,21 +114,23 @@ public final class DistillStage {
         // its hash covers rollout.*: the values the earlier stages used
         SsbConfig config = CheckpointSampling.resolve(unresolved, hadoop);
         RunLayout layout = new RunLayout(config.out(), config.runId());
-        if (!layout.isComplete(TEACHER_LOGITS, hadoop)) {
+        if (!data.isComplete(TEACHER_LOGITS, hadoop)) {
             throw new IllegalStateException(
                     "Cannot run distill: table teacher_logits of run "
-                            + config.runId()
+                            + data.runId()
                             + " is not complete (run ssb teacher-logits first)");
         }
         DistillSettings settings = DistillSettings.from(config);
-        String stageHash = config.hash(stageKeys());
+        String stageHash =
+                config.hash(stageKeys())
+                        + (data.equals(layout) ? "" : "+input:" + data.tablePath(TEACHER_LOGITS));
         StageOutput output = new StageOutput(spark, layout, NAME, List.of(TRAIN_METRICS, ADAPTER));
         return output.run(
                 config,
                 stageHash,
                 force,
                 out -> {
-                    String input = layout.tablePath(TEACHER_LOGITS).toString();
+                    String input = data.tablePath(TEACHER_LOGITS).toString();
                     org.apache.hadoop.fs.Path work =
                             new org.apache.hadoop.fs.Path(layout.runPath(), WORK_DIR);
                     DistillTrainer trainer =
@@ -117,9 +145,9 @@ public final class DistillStage {
                     DistillTrainer.Result result;
                     int examples;
                     // the executors read teacher_logits; the driver sees only its problem ids
-                    try (TrainData data = TrainData.load(spark.read().parquet(input), settings)) {
-                        examples = data.size();
-                        result = trainer.train(data, resume);
+                    try (TrainData train = TrainData.load(spark.read().parquet(input), settings)) {
+                        examples = train.size();
+                        result = trainer.train(train, resume);
                     }
                     List<Row> rows =
                             result.metrics().stream()

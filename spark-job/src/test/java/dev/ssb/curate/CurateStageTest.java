@@ -86,6 +86,47 @@ class CurateStageTest {
     }
 
     @Test
+    void withoutTheWrongAttemptTheTeacherSeesTheSameSelectionButOnlyTheCorrectAttempt() {
+        CurateSettings hinted = settings(3);
+        CurateSettings noWrong =
+                new CurateSettings(
+                        hinted.model(),
+                        hinted.decoding(),
+                        3,
+                        TeacherPrompt.stripTrailingNewlines(
+                                Prompts.read("conf/prompts/teacher-nohint.txt"), false),
+                        false);
+        Map<String, Row> with =
+                byId(CurateStage.transform(problems(ids()), rollouts(), hinted).collectAsList());
+        Map<String, Row> without =
+                byId(CurateStage.transform(problems(ids()), rollouts(), noWrong).collectAsList());
+        for (int p = 0; p < 8; p++) {
+            String id = "sel" + p;
+            Row h = with.get(id);
+            Row n = without.get(id);
+            assertThat(n.<Integer>getAs("correct_sample_idx"))
+                    .isEqualTo(h.<Integer>getAs("correct_sample_idx"));
+            assertThat(n.<Integer>getAs("wrong_sample_idx"))
+                    .isEqualTo(h.<Integer>getAs("wrong_sample_idx"));
+            String wrong = "Work " + id + h.<Integer>getAs("wrong_sample_idx");
+            assertThat(h.<String>getAs("teacher_prompt")).contains(wrong);
+            assertThat(n.<String>getAs("teacher_prompt"))
+                    .contains("Question " + id + "?", "Work " + id + "0 \\boxed{7}")
+                    .doesNotContain(wrong)
+                    .doesNotContain("wrong attempt");
+        }
+        assertThatThrownBy(
+                        () ->
+                                new CurateSettings(
+                                        hinted.model(),
+                                        hinted.decoding(),
+                                        3,
+                                        hinted.teacherTemplate(),
+                                        false))
+                .hasMessageContaining("{wrong_attempt} in a template that shows no wrong attempt");
+    }
+
+    @Test
     void everyProblemGetsOneRowWithItsFate() {
         Map<String, Row> rows =
                 byId(

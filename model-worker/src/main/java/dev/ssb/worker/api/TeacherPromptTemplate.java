@@ -14,25 +14,45 @@ import java.util.Map;
  * instructed on. Any template file with the three placeholders works (e.g. {@code
  * conf/prompts/teacher.txt}); every other brace, such as {@code \boxed{answer}}, is literal text.
  *
- * @param text the template, each placeholder at least once
+ * <p>The ablation that shows the teacher no wrong attempt ({@code showsWrongAttempt} false, e.g.
+ * {@code conf/prompts/teacher-nohint.txt}) is a template variant of its own: it must carry {@code
+ * {question}} and {@code {correct_attempt}} and must not carry {@code {wrong_attempt}}, so a
+ * misspelt placeholder never silently turns the hinted teacher into the ablation.
+ *
+ * @param text the template, each required placeholder at least once
+ * @param showsWrongAttempt whether the teacher is shown the wrong attempt
  */
-public record TeacherPromptTemplate(String text) implements Serializable {
+public record TeacherPromptTemplate(String text, boolean showsWrongAttempt)
+        implements Serializable {
 
     /** The placeholder names, each written {@code {name}} in a template. */
     public static final List<String> PLACEHOLDERS =
             List.of("question", "correct_attempt", "wrong_attempt");
 
     /**
-     * @throws IllegalArgumentException naming the first placeholder the template lacks
+     * @throws IllegalArgumentException naming the first placeholder the template lacks, or the
+     *     wrong attempt's placeholder in a template that must not show it
      */
     public TeacherPromptTemplate {
         requireNonNull(text, "text is null");
         for (String name : PLACEHOLDERS) {
-            if (!text.contains("{" + name + "}")) {
+            boolean wrong = name.equals("wrong_attempt");
+            boolean present = text.contains("{" + name + "}");
+            if (!present && (!wrong || showsWrongAttempt)) {
                 throw new IllegalArgumentException(
                         "Invalid teacher prompt template: missing placeholder {" + name + "}");
             }
+            if (present && wrong && !showsWrongAttempt) {
+                throw new IllegalArgumentException(
+                        "Invalid teacher prompt template: placeholder {wrong_attempt} in a"
+                                + " template that shows no wrong attempt");
+            }
         }
+    }
+
+    /** The hinted teacher's template: all three placeholders. */
+    public TeacherPromptTemplate(String text) {
+        this(text, true);
     }
 
     /**
@@ -40,31 +60,43 @@ public record TeacherPromptTemplate(String text) implements Serializable {
      * prompt (a file ends with one; the user turn does not).
      */
     public static TeacherPromptTemplate fromFile(String content) {
+        return fromFile(content, true);
+    }
+
+    /** As {@link #fromFile(String)}, for the variant that does or does not show a wrong attempt. */
+    public static TeacherPromptTemplate fromFile(String content, boolean showsWrongAttempt) {
         requireNonNull(content, "content is null");
         int end = content.length();
         while (end > 0 && (content.charAt(end - 1) == '\n' || content.charAt(end - 1) == '\r')) {
             end--;
         }
-        return new TeacherPromptTemplate(content.substring(0, end));
+        return new TeacherPromptTemplate(content.substring(0, end), showsWrongAttempt);
     }
 
     /**
      * The teacher's user turn. Substitution is one left-to-right pass over the template, so braces
      * or placeholder names inside the values (e.g. {@code \boxed{12}}, {@code {question}}) are
-     * copied verbatim.
+     * copied verbatim. A template that shows no wrong attempt ignores {@code wrongAttempt}.
      */
     public String fill(String question, String correctAttempt, String wrongAttempt) {
         Map<String, String> values =
-                Map.of(
-                        "question", requireNonNull(question, "question is null"),
-                        "correct_attempt", requireNonNull(correctAttempt, "correctAttempt is null"),
-                        "wrong_attempt", requireNonNull(wrongAttempt, "wrongAttempt is null"));
+                showsWrongAttempt
+                        ? Map.of(
+                                "question", requireNonNull(question, "question is null"),
+                                "correct_attempt",
+                                        requireNonNull(correctAttempt, "correctAttempt is null"),
+                                "wrong_attempt",
+                                        requireNonNull(wrongAttempt, "wrongAttempt is null"))
+                        : Map.of(
+                                "question", requireNonNull(question, "question is null"),
+                                "correct_attempt",
+                                        requireNonNull(correctAttempt, "correctAttempt is null"));
         StringBuilder out =
                 new StringBuilder(
                         text.length()
                                 + question.length()
                                 + correctAttempt.length()
-                                + wrongAttempt.length());
+                                + (wrongAttempt == null ? 0 : wrongAttempt.length()));
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);

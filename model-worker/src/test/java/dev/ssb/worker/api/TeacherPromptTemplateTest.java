@@ -37,6 +37,27 @@ class TeacherPromptTemplateTest {
     }
 
     @Test
+    void theVariantWithoutAWrongAttemptNeedsNoWrongPlaceholderAndRefusesOne() {
+        TeacherPromptTemplate t =
+                TeacherPromptTemplate.fromFile("Q: {question}\nRight: {correct_attempt}\n", false);
+        assertThat(t.showsWrongAttempt()).isFalse();
+        assertThat(t.fill("1+1?", "2", null)).isEqualTo("Q: 1+1?\nRight: 2");
+        assertThat(t.fill("1+1?", "2", "3")).doesNotContain("3");
+        assertThatThrownBy(
+                        () ->
+                                new TeacherPromptTemplate(
+                                        "{question}{correct_attempt}{wrong_attempt}", false))
+                .hasMessageContaining("{wrong_attempt} in a template that shows no wrong attempt");
+        assertThatThrownBy(() -> new TeacherPromptTemplate("{question}", false))
+                .hasMessage(
+                        "Invalid teacher prompt template: missing placeholder {correct_attempt}");
+        assertThat(
+                        new TeacherPromptTemplate("{question}{correct_attempt}{wrong_attempt}")
+                                .showsWrongAttempt())
+                .isTrue();
+    }
+
+    @Test
     void aFileLosesItsTrailingLineBreaksOnly() {
         TeacherPromptTemplate t =
                 TeacherPromptTemplate.fromFile(

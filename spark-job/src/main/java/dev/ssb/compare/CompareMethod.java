@@ -1,0 +1,53 @@
+package dev.ssb.compare;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One method of {@code ssb compare}: what it trains from the run's shared rollouts. Every method is
+ * evaluated alike afterwards; a new method (e.g. GRPO) is one implementation added to {@link
+ * Methods#ALL}.
+ */
+interface CompareMethod {
+
+    /** The shared stages of the compare run, after rollout, that a method reads. */
+    enum Shared {
+        /** The hinted teacher's curated replies ({@code teacher_contexts}). */
+        CURATE,
+        /** The teacher's top-k distributions over them ({@code teacher_logits}). */
+        TEACHER_LOGITS
+    }
+
+    /** The name on the command line and in the table. */
+    String name();
+
+    /** One line for {@code --help} and the docs. */
+    String description();
+
+    /** The shared stages it needs (their CPU time is counted in its cost). */
+    List<Shared> needs();
+
+    /** Whether it trains (and so takes a learning rate). */
+    default boolean trains() {
+        return true;
+    }
+
+    /** Trains the method's student; empty for a method that trains nothing (the base model). */
+    Optional<Training> train(CompareContext context);
+
+    /**
+     * What training produced.
+     *
+     * @param adapter the student's PEFT adapter folder
+     * @param examples training examples
+     * @param tokens reply tokens trained on, over all epochs
+     * @param skipped whether training was already complete (nothing recomputed)
+     */
+    record Training(String adapter, long examples, long tokens, boolean skipped) {
+        public Training {
+            requireNonNull(adapter, "adapter is null");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.ssb.compare;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.ssb.config.SsbConfig;
+import dev.ssb.config.SsbProperties;
+import dev.ssb.curate.CurateSettings;
+import dev.ssb.curate.CurateStage;
+import dev.ssb.ingest.IngestStage;
+import dev.ssb.pipeline.Stages;
+import dev.ssb.rollout.RolloutStage;
+import dev.ssb.spark.Partitions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * SSB without the wrong attempt: the teacher is shown the question and the correct attempt only
+ * ({@code teacher.show_wrong_attempt=false} with a template without {@code {wrong_attempt}}). The
+ * same problems are selected as for SSB (mixed outcomes), so the wrong attempt's presence is the
+ * only difference; its curate and teacher-logits run in its own data run on the shared rollouts.
+ */
+final class NoHintWrongMethod implements CompareMethod {
+
+    @Override
+    public String name() {
+        return "ssb-nohint-wrong";
+    }
+
+    @Override
+    public String description() {
+        return "SSB whose teacher sees only the correct attempt (no wrong attempt in its prompt)";
+    }
+
+    @Override
+    public List<Shared> needs() {
+        return List.of();
+    }
+
+    /** Accepted contexts and every reject reason, as curate's manifest counts them. */
+    private static Map<String, Long> counts(Dataset<Row> written) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("accepted", written.filter(col("accepted")).count());
+        List<Row> reasons =
+                written.filter(col("reject_reason").isNotNull())
+                        .groupBy("reject_reason")
+                        .count()
+                        .collectAsList();
+        for (String reason : CurateStage.REJECT_REASONS) {
+            counts.put(
+                    reason,
+                    reasons.stream()
+                            .filter(r -> r.getString(0).equals(reason))
+                            .mapToLong(r -> r.getLong(1))
+                            .sum());
+        }
+        return counts;
+    }
+
+    @Override
+    public Optional<Training> train(CompareContext context) {
+        SsbConfig data =
+                context.dataConfig()
+                        .with(SsbProperties.TEACHER_SHOW_WRONG_ATTEMPT, "false")
+                        .with(SsbProperties.PROMPTS_TEACHER, context.noWrongPrompt());
+        CurateSettings settings = CurateSettings.from(data); // fails early on a bad template
+        context.commit(
+                data,
+                CurateStage.TEACHER_CONTEXTS,
+                CurateStage.CONFIG_PREFIXES,
+                () ->
+                        CurateStage.transform(
+                                Partitions.byProblem(
+                                        context.readRun(IngestStage.PROBLEMS),
+                                        data.intValue(SsbProperties.DATA_PARTITIONS)),
+                                context.readRun(RolloutStage.ROLLOUTS),
+                                settings),
+                NoHintWrongMethod::counts);
+        Stages.run(Stages.TEACHER_LOGITS, context.spark(), data, context.force(), false);
+        return Optional.of(context.distill(context.dataLayout(), Map.of()));
+    }
+}
