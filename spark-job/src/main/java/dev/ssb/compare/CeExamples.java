@@ -179,6 +179,19 @@ final class CeExamples {
         }
 
         @Override
+        public ModelPartition.Tokens encode(LanguageModel lm, Row pair) {
+            int prompt = lm.encodeChat(model.studentMessages(pair.getAs("question")), true).length;
+            return new ModelPartition.Tokens(prompt, (long) prompt + ids(pair, "reply_ids").length);
+        }
+
+        /** No training example: like teacher-logits, a pair that does not fit is left out. */
+        @Override
+        public List<Row> tooLong(
+                Row pair, ModelPartition.Tokens tokens, String modelId, String executorId) {
+            return List.of();
+        }
+
+        @Override
         public List<Row> run(LanguageModel lm, List<Row> batch, String executorId) {
             List<Integer> stops = lm.stopTokenIds();
             List<Row> rows = new ArrayList<>(batch.size());

@@ -40,6 +40,8 @@ public final class SsbProperties {
     public static final int DATA_ACCEPT_TARGET_DEFAULT = 0;
     public static final String DATA_PARTITIONS = "data.partitions";
     public static final int DATA_PARTITIONS_DEFAULT = 0;
+    public static final String DATA_MAX_PROMPT_TOKENS = "data.max_prompt_tokens";
+    public static final int DATA_MAX_PROMPT_TOKENS_DEFAULT = 0;
 
     public static final String MODEL_CHECKPOINT = "model.checkpoint";
     public static final String MODEL_CHECKPOINT_DEFAULT = "embedded:toy";
@@ -49,6 +51,8 @@ public final class SsbProperties {
     public static final String MODEL_DEVICE_DEFAULT = "cpu";
     public static final String MODEL_DTYPE = "model.dtype";
     public static final String MODEL_DTYPE_DEFAULT = "float32";
+    public static final String MODEL_BATCH_TOKENS = "model.batch_tokens";
+    public static final int MODEL_BATCH_TOKENS_DEFAULT = 131_072;
     public static final String MODEL_DEVICE_FALLBACK = "model.device_fallback";
     public static final String MODEL_DEVICE_FALLBACK_DEFAULT = "none";
 
@@ -196,6 +200,13 @@ public final class SsbProperties {
                                 0,
                                 "partitions of the model stages; 0 = one per task slot")
                         .operational(),
+                integer(
+                                DATA_MAX_PROMPT_TOKENS,
+                                DATA_MAX_PROMPT_TOKENS_DEFAULT,
+                                0,
+                                "longest student prompt (system + question) in tokens; longer"
+                                        + " rows get PROMPT_TOO_LONG; 0 = the model's context only")
+                        .result(),
                 string(
                                 MODEL_CHECKPOINT,
                                 MODEL_CHECKPOINT_DEFAULT,
@@ -216,6 +227,13 @@ public final class SsbProperties {
                                 List.of("float32", "float16", "bfloat16"),
                                 "compute type (float16 and bfloat16 on gpu only)")
                         .result(),
+                integer(
+                                MODEL_BATCH_TOKENS,
+                                MODEL_BATCH_TOKENS_DEFAULT,
+                                1,
+                                "padded tokens per model call: sequences x (longest prompt + new"
+                                        + " tokens); an item larger than it runs alone")
+                        .operational(),
                 integer(ROLLOUT_SAMPLES, ROLLOUT_SAMPLES_DEFAULT, 1, "K rollouts per problem")
                         .result(),
                 real(

@@ -106,6 +106,37 @@ final class CuratePartition implements ModelPartition.Work<CuratePartition.Item>
     }
 
     @Override
+    public ModelPartition.Tokens encode(LanguageModel model, Item item) {
+        String problemId = item.problem.getAs("problem_id");
+        item.teacherPrompt =
+                TeacherPrompt.fill(
+                        settings.teacherTemplate(),
+                        settings.showWrongAttempt(),
+                        item.problem.getAs("question"),
+                        item.selection.correct().completion(),
+                        item.selection.wrong().completion());
+        item.promptIds =
+                model.encodeChat(
+                        TeacherPrompt.messages(settings.model().systemPrompt(), item.teacherPrompt),
+                        true);
+        item.seed = Seeds.seed(settings.model().runSeed(), TEACHER_STREAM, problemId, 0);
+        int student =
+                model.encodeChat(
+                                settings.model().studentMessages(item.problem.getAs("question")),
+                                true)
+                        .length;
+        return new ModelPartition.Tokens(
+                student, (long) item.promptIds.length + settings.decoding().maxNewTokens());
+    }
+
+    @Override
+    public List<Row> tooLong(
+            Item item, ModelPartition.Tokens tokens, String modelId, String executorId) {
+        Replies none = Replies.promptTooLong(1, tokens);
+        return List.of(row(item, none.generations().get(0), none.verdicts().get(0), modelId));
+    }
+
+    @Override
     public List<Row> run(LanguageModel model, List<Item> chunk, String executorId) {
         List<GenerationRequest> requests = new ArrayList<>();
         List<String> golds = new ArrayList<>();
@@ -114,20 +145,6 @@ final class CuratePartition implements ModelPartition.Work<CuratePartition.Item>
             if (item.selection.fate() != Fate.SELECTED) {
                 continue;
             }
-            String problemId = item.problem.getAs("problem_id");
-            item.teacherPrompt =
-                    TeacherPrompt.fill(
-                            settings.teacherTemplate(),
-                            settings.showWrongAttempt(),
-                            item.problem.getAs("question"),
-                            item.selection.correct().completion(),
-                            item.selection.wrong().completion());
-            item.promptIds =
-                    model.encodeChat(
-                            TeacherPrompt.messages(
-                                    settings.model().systemPrompt(), item.teacherPrompt),
-                            true);
-            item.seed = Seeds.seed(settings.model().runSeed(), TEACHER_STREAM, problemId, 0);
             requests.add(new GenerationRequest(item.promptIds, item.seed));
             golds.add(item.problem.getAs("gold_answer"));
             asked.add(item);
@@ -163,6 +180,9 @@ final class CuratePartition implements ModelPartition.Work<CuratePartition.Item>
         }
         if (reply.finishReason() == FinishReason.LENGTH) {
             return "teacher_truncated"; // a cut reply has no end-of-turn to distil
+        }
+        if (reply.finishReason() == FinishReason.PROMPT_TOO_LONG) {
+            return "teacher_prompt_too_long"; // nothing was decoded
         }
         return verdict.isCorrect()
                 ? null

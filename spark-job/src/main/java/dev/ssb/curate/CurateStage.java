@@ -41,7 +41,8 @@ public final class CurateStage {
                     "teacher_wrong",
                     "teacher_no_answer",
                     "teacher_truncated",
-                    "teacher_timeout");
+                    "teacher_timeout",
+                    "teacher_prompt_too_long");
 
     /** The keys teacher contexts depend on (those of rollouts, plus the teacher's). */
     public static final List<String> CONFIG_PREFIXES =

@@ -1,5 +1,7 @@
 package dev.ssb.eval;
 
+import static org.apache.spark.sql.functions.col;
+
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.ingest.IngestStage;
@@ -12,6 +14,7 @@ import dev.ssb.stage.SampleSettings;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
+import dev.ssb.worker.api.Verdict;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -54,7 +57,12 @@ public final class EvaluateStage {
 
     /** The keys evaluation depends on (the adapter's content is added to the stage hash). */
     public static final List<String> CONFIG_PREFIXES =
-            List.of("eval.", "model.", SsbProperties.PROMPTS_SYSTEM, SsbProperties.SEED);
+            List.of(
+                    "eval.",
+                    "model.",
+                    SsbProperties.DATA_MAX_PROMPT_TOKENS,
+                    SsbProperties.PROMPTS_SYSTEM,
+                    SsbProperties.SEED);
 
     /** The columns evaluate reads from a problems table. */
     public static final StructType INPUT_SCHEMA =
@@ -238,7 +246,15 @@ public final class EvaluateStage {
                                         .flatMap(m -> TailMass.fromCounts(m.counts())));
         write(hadoop, json, SummaryFormat.json(summary));
         write(hadoop, markdown, SummaryFormat.markdown(summary).getBytes(StandardCharsets.UTF_8));
-        return new StageOutput.Result(List.of(problemsPath), modelIds, counts(summary, rows));
+        Map<String, Long> counts = counts(summary, rows);
+        for (Row r :
+                written.filter(col("verdict").equalTo(Verdict.PROMPT_TOO_LONG.name()))
+                        .groupBy("model_tag")
+                        .count()
+                        .collectAsList()) {
+            counts.put(r.getString(0) + "_prompt_too_long", r.getLong(1));
+        }
+        return new StageOutput.Result(List.of(problemsPath), modelIds, counts);
     }
 
     /** Where the summary.json of the evaluation configured by {@code config} is. */

@@ -14,7 +14,18 @@ import org.apache.spark.sql.RowFactory;
  * the exact ids the teacher was prompted with and sampled (nothing is re-tokenized), plus the
  * student prompt: the chat template over [system, user: question] with the generation prompt.
  */
-final class LogitsPartition implements ModelPartition.Work<Row> {
+final class LogitsPartition implements ModelPartition.Work<LogitsPartition.Context> {
+
+    /** An accepted context in flight: its row and, once encoded, the ids to score. */
+    static final class Context {
+        final Row row;
+        TeacherLogitsRequest request;
+        int[] studentPrompt;
+
+        Context(Row row) {
+            this.row = row;
+        }
+    }
 
     private final LogitsSettings settings;
 
@@ -23,31 +34,54 @@ final class LogitsPartition implements ModelPartition.Work<Row> {
     }
 
     /** The runner of the teacher's forward passes over a partition. */
-    ModelPartition<Row> partition() {
+    ModelPartition<Context> partition() {
         return new ModelPartition<>(settings.model(), settings.batchSize(), this);
     }
 
     @Override
-    public Row prepare(Row context) {
-        return context;
+    public Context prepare(Row context) {
+        return new Context(context);
     }
 
     @Override
-    public int sequences(Row context) {
+    public int sequences(Context context) {
         return 1;
     }
 
+    /**
+     * The teacher scores [teacher prompt ‖ reply]; distill later runs the student over [student
+     * prompt ‖ reply]: the longer of the two must fit the context.
+     */
     @Override
-    public List<Row> run(LanguageModel model, List<Row> batch, String executorId) {
-        return score(model, batch);
+    public ModelPartition.Tokens encode(LanguageModel model, Context context) {
+        context.request =
+                new TeacherLogitsRequest(
+                        ids(context.row, "teacher_prompt_ids"),
+                        ids(context.row, "teacher_token_ids"));
+        context.studentPrompt =
+                model.encodeChat(
+                        settings.model().studentMessages(context.row.getAs("question")), true);
+        int reply = context.request.replyIds().length;
+        return new ModelPartition.Tokens(
+                context.studentPrompt.length,
+                (long) Math.max(context.request.promptIds().length, context.studentPrompt.length)
+                        + reply);
     }
 
-    private List<Row> score(LanguageModel model, List<Row> batch) {
+    /** No row: the manifest counts it as {@code prompt_too_long} and distill never sees it. */
+    @Override
+    public List<Row> tooLong(
+            Context context, ModelPartition.Tokens tokens, String modelId, String executorId) {
+        return List.of();
+    }
+
+    @Override
+    public List<Row> run(LanguageModel model, List<Context> batch, String executorId) {
         List<TeacherLogitsRequest> requests = new ArrayList<>(batch.size());
         List<Integer> stops = model.stopTokenIds();
-        for (Row context : batch) {
-            int[] prompt = ids(context, "teacher_prompt_ids");
-            int[] reply = ids(context, "teacher_token_ids");
+        for (Context c : batch) {
+            Row context = c.row;
+            int[] reply = c.request.replyIds();
             if (reply.length == 0 || !stops.contains(reply[reply.length - 1])) {
                 throw new IllegalStateException(
                         String.format(
@@ -55,7 +89,7 @@ final class LogitsPartition implements ModelPartition.Work<Row> {
                                         + " end-of-turn token %s of model %s",
                                 context.<String>getAs("problem_id"), stops, model.modelId()));
             }
-            requests.add(new TeacherLogitsRequest(prompt, reply));
+            requests.add(c.request);
         }
         List<TeacherLogits> scored =
                 model.teacherLogits(requests, settings.topK(), settings.temperature());
@@ -67,7 +101,7 @@ final class LogitsPartition implements ModelPartition.Work<Row> {
         }
         List<Row> rows = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            Row context = batch.get(i);
+            Row context = batch.get(i).row;
             TeacherLogitsRequest request = requests.get(i);
             TeacherLogits t = scored.get(i);
             if (t.positions() != request.replyIds().length) {
@@ -79,9 +113,7 @@ final class LogitsPartition implements ModelPartition.Work<Row> {
             rows.add(
                     RowFactory.create(
                             context.<String>getAs("problem_id"),
-                            model.encodeChat(
-                                    settings.model().studentMessages(context.getAs("question")),
-                                    true),
+                            batch.get(i).studentPrompt,
                             request.promptIds(),
                             request.replyIds(),
                             request.replyIds().length,

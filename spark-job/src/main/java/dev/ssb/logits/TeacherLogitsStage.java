@@ -93,8 +93,11 @@ public final class TeacherLogitsStage {
         Dataset<Row> written = run.read(TEACHER_LOGITS);
         Row sums = written.agg(org.apache.spark.sql.functions.sum("reply_len")).first();
         Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("accepted_contexts", contexts.filter(col("accepted")).count());
+        long accepted = contexts.filter(col("accepted")).count();
+        counts.put("accepted_contexts", accepted);
         counts.put(TEACHER_LOGITS, rows);
+        // every accepted context gives one row unless it does not fit (ModelPartition)
+        counts.put("prompt_too_long", accepted - rows);
         counts.put("reply_tokens", sums.isNullAt(0) ? 0L : sums.getLong(0));
         counts.put("k", (long) settings.topK());
         TailMass.of(written).ifPresent(t -> counts.putAll(t.counts()));

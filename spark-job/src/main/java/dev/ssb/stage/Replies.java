@@ -8,8 +8,10 @@ import dev.ssb.worker.api.FinishReason;
 import dev.ssb.worker.api.Generation;
 import dev.ssb.worker.api.GenerationRequest;
 import dev.ssb.worker.api.LanguageModel;
+import dev.ssb.worker.api.Verdict;
 import dev.ssb.worker.api.Verification;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -26,6 +28,23 @@ public record Replies(List<Generation> generations, List<Verification> verdicts,
     public Replies {
         generations = List.copyOf(generations);
         verdicts = List.copyOf(verdicts);
+    }
+
+    /**
+     * {@code n} replies never decoded because their prompt did not fit ({@link
+     * FinishReason#PROMPT_TOO_LONG}, verdict {@link Verdict#PROMPT_TOO_LONG}): empty, no answer.
+     */
+    public static Replies promptTooLong(int n, ModelPartition.Tokens tokens) {
+        Generation none = new Generation(new int[0], "", FinishReason.PROMPT_TOO_LONG);
+        Verification verdict =
+                new Verification(
+                        Verdict.PROMPT_TOO_LONG,
+                        null,
+                        String.format(
+                                "student prompt of %s tokens, sequence of %s tokens: over the"
+                                        + " budget",
+                                tokens.studentPrompt(), tokens.sequence()));
+        return new Replies(Collections.nCopies(n, none), Collections.nCopies(n, verdict), 0);
     }
 
     /**

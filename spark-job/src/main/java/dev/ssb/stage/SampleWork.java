@@ -15,7 +15,17 @@ import org.apache.spark.sql.Row;
  * seed, stream, problem id, sample index), one generate call per batch, every reply verified. The
  * stage turns each problem's samples into its rows.
  */
-public abstract class SampleWork implements ModelPartition.Work<Row> {
+public abstract class SampleWork implements ModelPartition.Work<SampleWork.Problem> {
+
+    /** A problem in flight: its input row and, once encoded, its student prompt. */
+    public static final class Problem {
+        final Row row;
+        int[] prompt;
+
+        Problem(Row row) {
+            this.row = row;
+        }
+    }
 
     /**
      * One problem's samples.
@@ -47,7 +57,7 @@ public abstract class SampleWork implements ModelPartition.Work<Row> {
     }
 
     /** The runner of this work over a partition. */
-    public ModelPartition<Row> partition() {
+    public ModelPartition<Problem> partition() {
         return new ModelPartition<>(settings.model(), settings.batchSize(), this);
     }
 
@@ -55,30 +65,60 @@ public abstract class SampleWork implements ModelPartition.Work<Row> {
     protected abstract List<Row> rows(Samples samples);
 
     @Override
-    public final Row prepare(Row row) {
-        return row;
+    public final Problem prepare(Row row) {
+        return new Problem(row);
     }
 
     @Override
-    public final int sequences(Row problem) {
+    public final int sequences(Problem problem) {
         return settings.samples();
     }
 
     @Override
-    public final List<Row> run(LanguageModel model, List<Row> batch, String executorId) {
+    public final ModelPartition.Tokens encode(LanguageModel model, Problem problem) {
+        problem.prompt =
+                model.encodeChat(
+                        settings.model().studentMessages(problem.row.getAs("question")), true);
+        return new ModelPartition.Tokens(
+                problem.prompt.length,
+                (long) problem.prompt.length + settings.decoding().maxNewTokens());
+    }
+
+    @Override
+    public final List<Row> tooLong(
+            Problem problem, ModelPartition.Tokens tokens, String modelId, String executorId) {
         int n = settings.samples();
-        ModelTask task = settings.model();
+        return rows(
+                new Samples(
+                        problem.row,
+                        seeds(problem.row),
+                        Replies.promptTooLong(n, tokens),
+                        0,
+                        modelId,
+                        executorId));
+    }
+
+    private long[] seeds(Row problem) {
+        long[] seeds = new long[settings.samples()];
+        for (int s = 0; s < seeds.length; s++) {
+            seeds[s] =
+                    Seeds.seed(settings.model().runSeed(), stream, problem.getAs("problem_id"), s);
+        }
+        return seeds;
+    }
+
+    @Override
+    public final List<Row> run(LanguageModel model, List<Problem> batch, String executorId) {
+        int n = settings.samples();
         List<GenerationRequest> requests = new ArrayList<>(batch.size() * n);
         List<String> golds = new ArrayList<>(batch.size() * n);
-        long[][] seeds = new long[batch.size()][n];
+        long[][] seeds = new long[batch.size()][];
         for (int p = 0; p < batch.size(); p++) {
-            Row problem = batch.get(p);
-            String problemId = problem.getAs("problem_id");
-            int[] prompt = model.encodeChat(task.studentMessages(problem.getAs("question")), true);
+            Problem problem = batch.get(p);
+            seeds[p] = seeds(problem.row);
             for (int s = 0; s < n; s++) {
-                seeds[p][s] = Seeds.seed(task.runSeed(), stream, problemId, s);
-                requests.add(new GenerationRequest(prompt, seeds[p][s]));
-                golds.add(problem.getAs("gold_answer"));
+                requests.add(new GenerationRequest(problem.prompt, seeds[p][s]));
+                golds.add(problem.row.getAs("gold_answer"));
             }
         }
         Replies replies = Replies.generate(model, requests, golds, settings.decoding());
@@ -87,7 +127,7 @@ public abstract class SampleWork implements ModelPartition.Work<Row> {
             rows.addAll(
                     rows(
                             new Samples(
-                                    batch.get(p),
+                                    batch.get(p).row,
                                     seeds[p],
                                     replies,
                                     p * n,

@@ -2,6 +2,8 @@ package dev.ssb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ssb.curate.CurateStage;
 import dev.ssb.ingest.IngestStage;
 import dev.ssb.logits.TeacherLogitsStage;
@@ -17,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +43,7 @@ class PipelineEndToEndTest {
 
     private static final int PROBLEMS = 30;
     private static final int K = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir Path dir;
     private final SparkSession spark = SharedSpark.session();
@@ -221,6 +225,109 @@ class PipelineEndToEndTest {
                                         .mapToLong(curate::count)
                                         .sum())
                 .isEqualTo(PROBLEMS);
+    }
+
+    /**
+     * A GSM8K-shaped file whose last question is far longer than the embedded model's context
+     * (2,048 positions): every stage finishes, the long problem gets PROMPT_TOO_LONG in rollout and
+     * evaluate (and a non-answer fate in curate), counted in the manifests, and every other row is
+     * complete.
+     */
+    @Test
+    void oneQuestionLongerThanTheContextGetsItsOwnFateAndTheOtherRowsFinish() throws Exception {
+        List<ToyProblem> toy = ToyDataset.generate(47, 4, 0, ToyDifficulty.embedded()).train();
+        ObjectNode longRow = (ObjectNode) JSON.readTree(ToyDataset.toJsonLine(toy.get(0)));
+        String longQuestion = (toy.get(1).question() + " ").repeat(200); // > 2,048 tokens
+        longRow.put("question", longQuestion);
+        List<String> lines = new ArrayList<>(toy.stream().map(ToyDataset::toJsonLine).toList());
+        lines.add(JSON.writeValueAsString(longRow));
+        Path input = dir.resolve("gsm8k_long_train.jsonl");
+        Files.write(input, lines);
+        int k = 2;
+        String[] common = {
+            "--out", dir.resolve("runs").toString(),
+            "--run-id", "long",
+            "--model", ModelWorker.EMBEDDED,
+            "--set", "rollout.samples=" + k,
+            "--set", "rollout.max_new_tokens=48",
+            "--set", "teacher.max_new_tokens=48",
+            "--set", "eval.samples=" + k,
+            "--set", "eval.max_new_tokens=48",
+            "--set", "model.batch_tokens=400",
+            "--set", "data.partitions=1",
+            "--set", "logits.top_k=4"
+        };
+        run(args("ingest", common, "--problems", input.toString()));
+        run(args("rollout", common));
+        run(args("curate", common));
+        run(args("teacher-logits", common));
+        run(args("evaluate", common, "--problems", input.toString()));
+
+        String root = dir.resolve("runs/long").toString();
+        Dataset<Row> problems = table(root, IngestStage.PROBLEMS, IngestStage.PROBLEMS_SCHEMA);
+        assertThat(problems.count()).isEqualTo(toy.size() + 1);
+        String longId =
+                problems.filter(problems.col("question").equalTo(longQuestion))
+                        .select("problem_id")
+                        .first()
+                        .getString(0);
+        Dataset<Row> rollouts = table(root, RolloutStage.ROLLOUTS, RolloutStage.ROLLOUTS_SCHEMA);
+        List<Row> cut = rollouts.filter(rollouts.col("problem_id").equalTo(longId)).collectAsList();
+        assertThat(cut).hasSize(k);
+        for (Row r : cut) {
+            assertThat(r.<String>getAs("finish_reason")).isEqualTo("PROMPT_TOO_LONG");
+            assertThat(r.<String>getAs("verdict")).isEqualTo("PROMPT_TOO_LONG");
+            assertThat(r.<Integer>getAs("num_tokens")).isZero();
+        }
+        List<Row> others =
+                rollouts.filter(rollouts.col("problem_id").notEqual(longId)).collectAsList();
+        assertThat(others).hasSize(toy.size() * k);
+        assertThat(others)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.<String>getAs("finish_reason")).isIn("STOP", "LENGTH");
+                            assertThat(r.<Integer>getAs("num_tokens")).isPositive();
+                        });
+        assertThat(manifest(root, RolloutStage.ROLLOUTS).count("prompt_too_long")).isEqualTo(k);
+
+        Dataset<Row> contexts =
+                table(root, CurateStage.TEACHER_CONTEXTS, CurateStage.TEACHER_CONTEXTS_SCHEMA);
+        assertThat(ids(contexts)).isEqualTo(ids(problems));
+        Row longContext = contexts.filter(contexts.col("problem_id").equalTo(longId)).first();
+        assertThat(longContext.<Boolean>getAs("accepted")).isFalse();
+        assertThat(longContext.<String>getAs("reject_reason")).isEqualTo("no_answer");
+        Manifest curate = manifest(root, CurateStage.TEACHER_CONTEXTS);
+        assertThat(
+                        curate.count("accepted")
+                                + CurateStage.REJECT_REASONS.stream()
+                                        .mapToLong(curate::count)
+                                        .sum())
+                .isEqualTo(toy.size() + 1);
+        Dataset<Row> logits =
+                table(
+                        root,
+                        TeacherLogitsStage.TEACHER_LOGITS,
+                        TeacherLogitsStage.TEACHER_LOGITS_SCHEMA);
+        assertThat(ids(logits)).isEqualTo(ids(contexts.filter(contexts.col("accepted"))));
+
+        Dataset<Row> samples = spark.read().parquet(root + "/eval/samples");
+        List<Row> unanswered =
+                samples.filter(samples.col("problem_id").equalTo(longId)).collectAsList();
+        assertThat(unanswered).hasSize(k);
+        assertThat(unanswered)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.<String>getAs("verdict")).isEqualTo("PROMPT_TOO_LONG");
+                            assertThat(r.<String>getAs("extracted_answer")).isNull();
+                        });
+        assertThat(samples.filter(samples.col("problem_id").notEqual(longId)).count())
+                .isEqualTo(toy.size() * k);
+        assertThat(
+                        Manifest.fromJson(
+                                        Files.readAllBytes(
+                                                Path.of(root, "eval/samples/_ssb_manifest.json")))
+                                .count("base_prompt_too_long"))
+                .isEqualTo(k);
     }
 
     private Dataset<Row> table(String root, String name, StructType documented) {

@@ -16,13 +16,15 @@ import org.junit.jupiter.api.Test;
 class KeyEffectTest {
 
     /**
-     * The keys that never change a row: batch sizes, partitions, location, cadence, and the base
-     * model's name that an adapter records as its {@code base_model_name_or_path} (a label).
+     * The keys that never change a row: batch sizes and token bounds, partitions, location,
+     * cadence, and the base model's name that an adapter records as its {@code
+     * base_model_name_or_path} (a label).
      */
     static final List<String> OPERATIONAL =
             List.of(
                     SsbProperties.DATA_PARTITIONS,
                     SsbProperties.MODEL_NAME,
+                    SsbProperties.MODEL_BATCH_TOKENS,
                     SsbProperties.ROLLOUT_BATCH_SIZE,
                     SsbProperties.TEACHER_BATCH_SIZE,
                     SsbProperties.LOGITS_BATCH_SIZE,

@@ -150,6 +150,46 @@ class CurateStageTest {
         assertThat(rows.get("right").<Integer>getAs("n_samples")).isEqualTo(2);
     }
 
+    /**
+     * With data.max_prompt_tokens = 100, one selected problem's long question is never sent to the
+     * teacher: teacher_prompt_too_long, nothing decoded; the other problems are as without it.
+     */
+    @Test
+    void aSelectedProblemWhosePromptDoesNotFitIsRejectedAndTheOthersAreUnchanged() {
+        CurateSettings plain = settings(3);
+        CurateSettings bounded =
+                new CurateSettings(
+                        plain.model().withMaxPromptTokens(100),
+                        plain.decoding(),
+                        plain.batchSize(),
+                        plain.teacherTemplate());
+        List<Row> problems = new ArrayList<>(problems(ids()).collectAsList());
+        problems.replaceAll(
+                r ->
+                        r.getString(0).equals("sel5")
+                                ? RowFactory.create("sel5", "Long? ".repeat(40), "7", "gsm8k")
+                                : r);
+        Dataset<Row> input = spark.createDataFrame(problems, problems(ids()).schema());
+        Map<String, Row> cut =
+                byId(CurateStage.transform(input, rollouts(), bounded).collectAsList());
+        Map<String, Row> full =
+                byId(CurateStage.transform(input, rollouts(), plain).collectAsList());
+
+        Row longRow = cut.get("sel5");
+        assertThat(longRow.<Boolean>getAs("accepted")).isFalse();
+        assertThat(longRow.<String>getAs("reject_reason")).isEqualTo("teacher_prompt_too_long");
+        assertThat(longRow.<String>getAs("teacher_finish_reason")).isEqualTo("PROMPT_TOO_LONG");
+        assertThat(longRow.<String>getAs("teacher_verdict")).isEqualTo("PROMPT_TOO_LONG");
+        assertThat(longRow.getList(longRow.fieldIndex("teacher_token_ids"))).isEmpty();
+        assertThat(full.get("sel5").<String>getAs("teacher_finish_reason"))
+                .isNotEqualTo("PROMPT_TOO_LONG");
+        for (String id : ids()) {
+            if (!id.equals("sel5")) {
+                assertThat(cut.get(id).toString()).as(id).isEqualTo(full.get(id).toString());
+            }
+        }
+    }
+
     @Test
     void selectedProblemsShowTheTeacherOneCorrectAndTheMostCommonWrongAttempt() {
         Map<String, Row> rows =

@@ -7,16 +7,14 @@ import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.spark.SharedSpark;
 import dev.ssb.testing.ClusterTest;
+import dev.ssb.testing.ConfFile;
 import dev.ssb.testing.StandaloneCluster;
 import dev.ssb.testing.SubmitResult;
 import dev.ssb.testing.TestBuild;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -43,23 +41,9 @@ class DistillClusterTest {
         SsbConfig remote =
                 local.with(SsbProperties.RUN_ID, "cluster").with(SsbProperties.DISTILL_WORKERS, 2);
         TinyTeacherRun.writeTeacherLogits(spark, remote, 6);
-        Path conf = tmp.resolve("cluster.properties");
-        Files.writeString(
-                conf,
-                remote.values().entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue())
-                        .collect(Collectors.joining("\n")));
+        Path conf = ConfFile.write(remote, tmp.resolve("cluster.properties"));
 
-        Map<String, String> sparkConf = new LinkedHashMap<>();
-        sparkConf.put("spark.executor.cores", "1");
-        sparkConf.put("spark.cores.max", "2");
-        sparkConf.put("spark.executor.memory", "1g");
-        sparkConf.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
-        sparkConf.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
-        sparkConf.put(
-                "spark.executor.extraJavaOptions",
-                "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
-                        + " -Dai.djl.pytorch.num_interop_threads=1");
+        Map<String, String> sparkConf = StandaloneCluster.oneCoreExecutors(2, "1g");
         SubmitResult result;
         try (StandaloneCluster cluster =
                 StandaloneCluster.builder().workerCores(2).workerMemory("2g").start()) {

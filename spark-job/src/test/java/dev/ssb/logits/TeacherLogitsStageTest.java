@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ssb.spark.SharedSpark;
 import dev.ssb.stage.ModelTask;
+import dev.ssb.worker.api.ChatMessage;
 import dev.ssb.worker.api.Device;
+import dev.ssb.worker.api.LanguageModel;
+import dev.ssb.worker.api.ModelWorker;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -117,6 +120,50 @@ class TeacherLogitsStageTest {
                                                 sample().repartition(1), settings(3, 8))
                                         .collectAsList()))
                 .hasSize(5);
+    }
+
+    /**
+     * On the embedded toy model (2,048 positions), an accepted context whose prompt + reply is over
+     * the context gets no row (the manifest counts it as prompt_too_long) and the others are
+     * scored.
+     */
+    @Test
+    void aContextLongerThanTheModelIsSkippedAndTheOthersAreScored() {
+        int[] prompt;
+        int[] reply;
+        int[] longReply = new int[2_100];
+        try (LanguageModel toy = ModelWorker.load(ModelWorker.EMBEDDED, Device.cpu())) {
+            prompt = toy.encodeChat(List.of(ChatMessage.user("What is 2+3?")), true);
+            int stop = toy.stopTokenIds().get(0);
+            int[] text = toy.tokenizer().encode("2+3=5. \\boxed{5}");
+            reply = Arrays.copyOf(text, text.length + 1);
+            reply[text.length] = stop;
+            Arrays.fill(longReply, text[0]);
+            longReply[longReply.length - 1] = stop;
+        }
+        Dataset<Row> contexts =
+                contexts(
+                        RowFactory.create("short", "What is 2+3?", prompt, reply, true, null),
+                        RowFactory.create("long", "What is 2+3?", prompt, longReply, true, null));
+        LogitsSettings settings =
+                new LogitsSettings(
+                        new ModelTask(
+                                ModelWorker.EMBEDDED,
+                                false,
+                                Device.DType.FLOAT32,
+                                0L,
+                                SYSTEM,
+                                "r1",
+                                "h"),
+                        4,
+                        2f,
+                        8);
+        List<Row> rows = TeacherLogitsStage.transform(contexts, settings).collectAsList();
+        assertThat(rows).hasSize(1);
+        Row r = rows.get(0);
+        assertThat(r.<String>getAs("problem_id")).isEqualTo("short");
+        assertThat(array(r, "reply_ids")).isEqualTo(reply);
+        assertThat(array(r, "topk_ids")).hasSize(reply.length * 4);
     }
 
     @Test

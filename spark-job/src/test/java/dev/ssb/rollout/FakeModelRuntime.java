@@ -155,7 +155,7 @@ public final class FakeModelRuntime implements ModelRuntime {
                     0x110000,
                     true,
                     true,
-                    64,
+                    1 << 20, // no real context: prompts are code points
                     -1,
                     List.of(0));
         }

@@ -16,7 +16,6 @@ import dev.ssb.testing.TestBuild;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,16 +54,7 @@ class RolloutClusterTest {
                         "out=" + tmp.resolve("runs"),
                         "run_id=cluster"));
 
-        Map<String, String> sparkConf = new LinkedHashMap<>();
-        sparkConf.put("spark.executor.cores", "1");
-        sparkConf.put("spark.cores.max", "2");
-        sparkConf.put("spark.executor.memory", "1g");
-        sparkConf.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
-        sparkConf.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
-        sparkConf.put(
-                "spark.executor.extraJavaOptions",
-                "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
-                        + " -Dai.djl.pytorch.num_interop_threads=1");
+        Map<String, String> sparkConf = StandaloneCluster.oneCoreExecutors(2, "1g");
         try (StandaloneCluster cluster =
                 StandaloneCluster.builder().workerCores(2).workerMemory("2g").start()) {
             for (String stage : List.of("ingest", "rollout")) {

@@ -75,6 +75,25 @@ public final class StandaloneCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    /**
+     * The {@code --conf} entries of an application on {@code executors} one-core executor JVMs of
+     * {@code memory} heap each, which waits for all of them before its first job, with PyTorch on
+     * one thread per executor (so they do not fight over the machine's cores).
+     */
+    public static Map<String, String> oneCoreExecutors(int executors, String memory) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("spark.executor.cores", "1");
+        conf.put("spark.cores.max", Integer.toString(executors));
+        conf.put("spark.executor.memory", memory);
+        conf.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+        conf.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
+        conf.put(
+                "spark.executor.extraJavaOptions",
+                "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
+                        + " -Dai.djl.pytorch.num_interop_threads=1");
+        return conf;
+    }
+
     /** A builder with small defaults: 2 cores and 2g for executors, no GPU. */
     public static ClusterSpec.Builder builder() {
         return new ClusterSpec.Builder();

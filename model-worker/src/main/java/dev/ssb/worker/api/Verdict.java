@@ -13,5 +13,10 @@ public enum Verdict {
     /** The completion was cut at max tokens before giving a final answer. */
     TRUNCATED,
     /** The equivalence check did not finish within {@link VerifierConfig#timeout()}. */
-    TIMEOUT
+    TIMEOUT,
+    /**
+     * No reply to check: the prompt did not fit the token budget, so nothing was generated ({@link
+     * FinishReason#PROMPT_TOO_LONG}). Never returned by a verifier; set by the stages.
+     */
+    PROMPT_TOO_LONG
 }

@@ -174,8 +174,10 @@ public final class PtLanguageModel implements LanguageModel {
     public List<Generation> generate(List<GenerationRequest> requests, SamplingParams params) {
         requireNonNull(requests, "requests is null");
         requireNonNull(params, "params is null");
-        for (GenerationRequest r : requests) {
-            checkIds(r.promptIds());
+        for (int i = 0; i < requests.size(); i++) {
+            int[] prompt = requests.get(i).promptIds();
+            checkIds(prompt);
+            checkContext(i, prompt.length, params.maxNewTokens(), "new tokens");
         }
         List<Generator.Result> results =
                 new Generator(transformer, validVocab, stopTokenIds)
@@ -211,10 +213,30 @@ public final class PtLanguageModel implements LanguageModel {
         }
     }
 
+    /**
+     * Refuses a sequence longer than the model's context before any tensor is built: positions past
+     * {@code max_position_embeddings} were never trained, and one huge prompt would otherwise ask
+     * libtorch for its quadratic attention (a 250k-token prompt: terabytes).
+     */
+    private void checkContext(int request, int promptTokens, int more, String what) {
+        int context = config().maxPositionEmbeddings();
+        if ((long) promptTokens + more > context) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "Invalid request %s: %s prompt tokens + %s %s exceed the context of"
+                                    + " model %s (max_position_embeddings %s)",
+                            request, promptTokens, more, what, modelId, context));
+        }
+    }
+
     @Override
     public List<TeacherLogits> teacherLogits(
             List<TeacherLogitsRequest> requests, int topK, float temperature) {
         requireNonNull(requests, "requests is null");
+        for (int i = 0; i < requests.size(); i++) {
+            TeacherLogitsRequest r = requests.get(i);
+            checkContext(i, r.promptIds().length, r.replyIds().length, "reply tokens");
+        }
         return new TeacherScorer(transformer, validVocab, MAX_TEACHER_BATCH_TOKENS)
                 .score(requests, topK, temperature);
     }
@@ -243,6 +265,10 @@ public final class PtLanguageModel implements LanguageModel {
     public GradientResult computeGradients(List<KdExample> batch, LossConfig loss) {
         if (lora == null) {
             throw new IllegalStateException("Cannot compute gradients: no adapter is set");
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            KdExample e = batch.get(i);
+            checkContext(i, e.studentPromptIds().length, e.replyIds().length, "reply tokens");
         }
         return KdGradients.compute(transformer, batch, loss, validVocab);
     }

@@ -135,6 +135,38 @@ class PtLanguageModelTest {
     }
 
     @Test
+    void refusesSequencesLongerThanTheContextBeforeComputingAnything() {
+        int[] prompt = new int[1000]; // + 25 new tokens > max_position_embeddings 1024
+        Arrays.fill(prompt, 100);
+        assertThatThrownBy(
+                        () ->
+                                shared.generate(
+                                        List.of(new GenerationRequest(prompt, 1)),
+                                        new SamplingParams(0f, 0, 1f, 25)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1000 prompt tokens + 25 new tokens")
+                .hasMessageContaining("max_position_embeddings 1024");
+        assertThatThrownBy(
+                        () ->
+                                shared.teacherLogits(
+                                        List.of(
+                                                new TeacherLogitsRequest(
+                                                        Arrays.copyOf(prompt, 30), prompt)),
+                                        4,
+                                        1f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("30 prompt tokens + 1000 reply tokens");
+        // at the limit it still decodes
+        assertThat(
+                        shared.generate(
+                                        List.of(new GenerationRequest(prompt, 1)),
+                                        new SamplingParams(0f, 0, 1f, 24))
+                                .get(0)
+                                .tokenIds())
+                .isNotEmpty();
+    }
+
+    @Test
     void generatesWithinTheTokenizerVocabularyAndDecodesWithoutTheEndToken() {
         LanguageModel model = shared;
         {
