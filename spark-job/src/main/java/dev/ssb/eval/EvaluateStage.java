@@ -248,7 +248,10 @@ public final class EvaluateStage {
         write(hadoop, markdown, SummaryFormat.markdown(summary).getBytes(StandardCharsets.UTF_8));
         Map<String, Long> counts = counts(summary, rows);
         for (Row r :
-                written.filter(col("verdict").equalTo(Verdict.PROMPT_TOO_LONG.name()))
+                written.filter(
+                                col("verdict")
+                                        .equalTo(Verdict.PROMPT_TOO_LONG.name())
+                                        .and(col("decoding").equalTo(SAMPLED)))
                         .groupBy("model_tag")
                         .count()
                         .collectAsList()) {

@@ -313,7 +313,7 @@ class PipelineEndToEndTest {
         Dataset<Row> samples = spark.read().parquet(root + "/eval/samples");
         List<Row> unanswered =
                 samples.filter(samples.col("problem_id").equalTo(longId)).collectAsList();
-        assertThat(unanswered).hasSize(k);
+        assertThat(unanswered).as("k sampled replies and one greedy").hasSize(k + 1);
         assertThat(unanswered)
                 .allSatisfy(
                         r -> {
@@ -321,7 +321,7 @@ class PipelineEndToEndTest {
                             assertThat(r.<String>getAs("extracted_answer")).isNull();
                         });
         assertThat(samples.filter(samples.col("problem_id").notEqual(longId)).count())
-                .isEqualTo(toy.size() * k);
+                .isEqualTo(toy.size() * (k + 1L));
         assertThat(
                         Manifest.fromJson(
                                         Files.readAllBytes(
