@@ -65,11 +65,7 @@ public final class EvaluateStage {
                     SsbProperties.SEED);
 
     /** The columns evaluate reads from a problems table. */
-    public static final StructType INPUT_SCHEMA =
-            new StructType()
-                    .add("problem_id", DataTypes.StringType)
-                    .add("question", DataTypes.StringType)
-                    .add("gold_answer", DataTypes.StringType);
+    public static final StructType INPUT_SCHEMA = Schemas.QUESTIONS;
 
     public static final StructType SAMPLES_SCHEMA =
             new StructType()

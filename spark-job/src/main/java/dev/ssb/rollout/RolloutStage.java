@@ -37,11 +37,7 @@ public final class RolloutStage {
                     SsbProperties.SEED);
 
     /** The columns rollout reads from {@code problems}. */
-    public static final StructType INPUT_SCHEMA =
-            new StructType()
-                    .add("problem_id", DataTypes.StringType)
-                    .add("question", DataTypes.StringType)
-                    .add("gold_answer", DataTypes.StringType);
+    public static final StructType INPUT_SCHEMA = Schemas.QUESTIONS;
 
     public static final StructType ROLLOUTS_SCHEMA =
             new StructType()

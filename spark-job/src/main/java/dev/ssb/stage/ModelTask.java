@@ -87,22 +87,8 @@ public record ModelTask(
                 config.intValue(SsbProperties.MODEL_BATCH_TOKENS));
     }
 
-    /** A copy with data.max_prompt_tokens = {@code tokens}. */
-    public ModelTask withMaxPromptTokens(int tokens) {
-        return new ModelTask(
-                checkpoint,
-                useGpu,
-                dtype,
-                runSeed,
-                systemPrompt,
-                runId,
-                configHash,
-                tokens,
-                batchTokens);
-    }
-
-    /** A copy with model.batch_tokens = {@code tokens}. */
-    public ModelTask withBatchTokens(int tokens) {
+    /** A copy with data.max_prompt_tokens and model.batch_tokens set to the given values. */
+    public ModelTask withLimits(int maxPromptTokens, int batchTokens) {
         return new ModelTask(
                 checkpoint,
                 useGpu,
@@ -112,7 +98,7 @@ public record ModelTask(
                 runId,
                 configHash,
                 maxPromptTokens,
-                tokens);
+                batchTokens);
     }
 
     /**

@@ -4,11 +4,22 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /** Input schema checks for stages: a stage states the columns it reads and fails early. */
 public final class Schemas {
+
+    /**
+     * The columns a stage that answers questions reads from a problems table (rollout, evaluate):
+     * the problem's id, its question and its gold answer.
+     */
+    public static final StructType QUESTIONS =
+            new StructType()
+                    .add("problem_id", DataTypes.StringType)
+                    .add("question", DataTypes.StringType)
+                    .add("gold_answer", DataTypes.StringType);
 
     private Schemas() {}
 

@@ -159,7 +159,7 @@ class CurateStageTest {
         CurateSettings plain = settings(3);
         CurateSettings bounded =
                 new CurateSettings(
-                        plain.model().withMaxPromptTokens(100),
+                        plain.model().withLimits(100, plain.model().batchTokens()),
                         plain.decoding(),
                         plain.batchSize(),
                         plain.teacherTemplate());

@@ -49,8 +49,7 @@ class ModelPartitionTest {
     void cutsBatchesByPaddedTokensAndGivesOverLongItemsTheirOwnFateInOrder() {
         ModelTask task =
                 new ModelTask("fake:tutor", false, Device.DType.FLOAT32, 0L, "", "r", "h")
-                        .withMaxPromptTokens(100)
-                        .withBatchTokens(300);
+                        .withLimits(100, 300);
         List<Row> input = new ArrayList<>();
         for (int length : new int[] {20, 30, 500, 40, 90, 95}) {
             input.add(RowFactory.create(length));
