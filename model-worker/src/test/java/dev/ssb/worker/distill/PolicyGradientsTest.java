@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.ssb.worker.api.AdamW;
+import dev.ssb.worker.api.AdamWConfig;
 import dev.ssb.worker.api.GradientResult;
+import dev.ssb.worker.api.Gradients;
 import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.KdExample;
 import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.LoraConfig;
 import dev.ssb.worker.api.LossConfig;
+import dev.ssb.worker.api.LrSchedule;
 import dev.ssb.worker.api.ModelConfig;
 import dev.ssb.worker.api.PolicyExample;
 import dev.ssb.worker.api.PolicyGradientResult;
@@ -236,5 +240,84 @@ class PolicyGradientsTest {
                 .hasMessageContaining("needs reference log-probs");
         assertThatThrownBy(() -> new PolicyLoss(1.5f, 0f))
                 .hasMessageContaining("Invalid clip epsilon: 1.5");
+    }
+
+    @Test
+    void aRewardThatPrefersOneTokenRaisesItsProbability() {
+        // GRPO on one-token replies sampled from the policy: reward 1 for the target token only
+        int[] prompt = {3, 17, 5, 29};
+        LoraAdapter adapter = LoraAdapter.initialize(LORA, config, 13);
+        Map<String, HostTensor> params = new TreeMap<>(adapter.tensors());
+        AdamW adamW =
+                new AdamW(
+                        new AdamWConfig(2e-2, 0.9, 0.999, 1e-8, 0, 1.0, 0, 8, LrSchedule.CONSTANT));
+        KdFixtures.apply(model, adapter);
+        double[] initial = tokenProbabilities(prompt);
+        // the second most likely token: sampled often enough for groups to carry signal
+        int target =
+                IntStream.range(0, valid)
+                        .boxed()
+                        .sorted(Comparator.comparingDouble(t -> -initial[t]))
+                        .skip(1)
+                        .findFirst()
+                        .orElseThrow();
+        int groupSize = 32;
+        Random random = new Random(17);
+        for (int step = 0; step < 8; step++) {
+            double[] p = tokenProbabilities(prompt);
+            int[] tokens = new int[groupSize];
+            float[] rewards = new float[groupSize];
+            double mean = 0;
+            for (int i = 0; i < groupSize; i++) {
+                tokens[i] = sample(p, random);
+                rewards[i] = tokens[i] == target ? 1f : 0f;
+                mean += rewards[i] / groupSize;
+            }
+            double var = 0;
+            for (float r : rewards) {
+                var += (r - mean) * (r - mean) / (groupSize - 1);
+            }
+            List<PolicyExample> batch = new ArrayList<>();
+            for (int i = 0; i < groupSize; i++) {
+                float advantage = (float) ((rewards[i] - mean) / (Math.sqrt(var) + 1e-4));
+                batch.add(new PolicyExample(prompt, new int[] {tokens[i]}, advantage, null, null));
+            }
+            PolicyGradientResult r =
+                    PolicyGradients.compute(model, batch, new PolicyLoss(0.2f, 0f), valid);
+            adamW.step(params, Gradients.mean(r.gradients()));
+            KdFixtures.apply(model, new LoraAdapter(LORA, params));
+        }
+        double[] after = tokenProbabilities(prompt);
+        assertThat(initial[target]).isLessThan(0.2);
+        // measured: 0.066 -> 0.94 after 8 steps
+        assertThat(after[target]).as("p(target) from %s", initial[target]).isGreaterThan(0.5);
+    }
+
+    /** The policy's next-token distribution after {@code prompt}, over the valid vocabulary. */
+    private static double[] tokenProbabilities(int[] prompt) {
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> replies = new ArrayList<>();
+        for (int t = 0; t < valid; t++) {
+            prompts.add(prompt);
+            replies.add(new int[] {t});
+        }
+        List<float[]> logProbs = PolicyGradients.replyLogProbs(model, prompts, replies, valid);
+        double[] p = new double[valid];
+        for (int t = 0; t < valid; t++) {
+            p[t] = Math.exp(logProbs.get(t)[0]);
+        }
+        return p;
+    }
+
+    private static int sample(double[] p, Random random) {
+        double u = random.nextDouble();
+        double c = 0;
+        for (int t = 0; t < p.length; t++) {
+            c += p[t];
+            if (u < c) {
+                return t;
+            }
+        }
+        return p.length - 1;
     }
 }
