@@ -87,6 +87,7 @@ public final class PolicyGradients {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 grads.put(e.getKey(), KdGradients.takeGradient(e.getValue()));
             }
+            tokens.checkFinite(logProbs, sums);
             return new PolicyGradientResult(
                     new GradientResult(grads, sums[TOTAL], 0, tokens.count(), batch.size()),
                     sums[1],
@@ -276,6 +277,40 @@ public final class PolicyGradients {
 
         int count() {
             return advantages.length;
+        }
+
+        /** Names the first reply token whose log-prob, old log-prob or reference is not finite. */
+        void checkFinite(float[] logProbs, double[] sums) {
+            int row = 0;
+            for (int e = 0; e < replies.size(); e++) {
+                for (int j = 0; j < replies.get(e).length; j++, row++) {
+                    if (!Float.isFinite(logProbs[row])
+                            || (hasOld[row] && !Float.isFinite(old[row]))
+                            || (ref != null && !Float.isFinite(ref[row]))) {
+                        throw new IllegalStateException(
+                                String.format(
+                                        "Cannot compute policy gradients: example %s, reply token"
+                                                + " %s (id %s) has log-prob %s, old %s, reference"
+                                                + " %s",
+                                        e,
+                                        j,
+                                        replies.get(e)[j],
+                                        logProbs[row],
+                                        hasOld[row] ? old[row] : "-",
+                                        ref == null ? "-" : ref[row]));
+                    }
+                }
+            }
+            for (double v : sums) {
+                if (!Double.isFinite(v)) {
+                    throw new IllegalStateException(
+                            "Cannot compute policy gradients: a loss term is "
+                                    + v
+                                    + " with finite log-probs ("
+                                    + Arrays.toString(sums)
+                                    + ")");
+                }
+            }
         }
 
         PackedBatch pack(int validVocab, NDManager manager) {
