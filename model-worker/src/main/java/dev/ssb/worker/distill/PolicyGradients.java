@@ -65,6 +65,7 @@ public final class PolicyGradients {
         Map<String, NDArray> params = lora.parameters();
         try (NDManager sub = model.manager().newSubManager()) {
             PackedBatch packed = tokens.pack(validVocab, sub);
+            Tokens.Values arrays = tokens.arrays(sub);
             float[] logProbs = new float[tokens.count()];
             double[] sums =
                     Autograd.collect(
@@ -78,7 +79,7 @@ public final class PolicyGradients {
                                                     terms(
                                                             model.logits(rows, validVocab),
                                                             packed,
-                                                            tokens,
+                                                            arrays,
                                                             loss,
                                                             from,
                                                             to,
@@ -108,6 +109,7 @@ public final class PolicyGradients {
         Tokens tokens = Tokens.of(batch, loss);
         try (NDManager sub = model.manager().newSubManager()) {
             PackedBatch packed = tokens.pack(validVocab, sub);
+            Tokens.Values arrays = tokens.arrays(sub);
             float[] ignored = new float[tokens.count()];
             return HeadChunks.forward(
                     KdGradients.replyHidden(model, packed),
@@ -116,7 +118,7 @@ public final class PolicyGradients {
                             terms(
                                     model.logits(rows, validVocab).toType(DataType.FLOAT64, false),
                                     packed,
-                                    tokens,
+                                    arrays,
                                     loss,
                                     from,
                                     to,
@@ -157,25 +159,30 @@ public final class PolicyGradients {
     private static NDArray[] terms(
             NDArray logits,
             PackedBatch packed,
-            Tokens tokens,
+            Tokens.Values arrays,
             PolicyLoss loss,
             int from,
             int to,
             float[] logProbs) {
         NDManager m = logits.getManager();
         DataType dtype = logits.getDataType();
+        NDIndex range = new NDIndex("{}:{}", from, to);
         NDArray logpAll = logits.logSoftmax(1); // [r, V]
         NDArray logp = targetLogProbs(logpAll, packed, from, to); // [r]
         copy(logp, logProbs, from);
-        NDArray adv =
-                m.create(Arrays.copyOfRange(tokens.advantages, from, to)).toType(dtype, false);
+        NDArray adv = arrays.advantages().get(m, range).toType(dtype, false);
         NDArray current = logp.stopGradient();
-        NDArray hasOld = m.create(Arrays.copyOfRange(tokens.hasOld, from, to));
-        NDArray old =
-                NDArrays.where(
-                        hasOld,
-                        m.create(Arrays.copyOfRange(tokens.old, from, to)).toType(dtype, false),
-                        current);
+        NDArray old;
+        if (arrays.old() == null) {
+            old = current; // the first pass over the batch: π_old = π_θ
+        } else {
+            NDArray stored = arrays.old().get(m, range).toType(dtype, false);
+            old =
+                    arrays.hasOld() == null
+                            ? stored
+                            : NDArrays.where(
+                                    arrays.hasOld().get(m, range).gt(0.5f), stored, current);
+        }
         NDArray ratio = logp.sub(old).exp();
         float eps = loss.clipEps();
         NDArray surrogate =
@@ -183,11 +190,8 @@ public final class PolicyGradients {
         NDArray surrogateSum = surrogate.sum();
         NDArray total = surrogateSum;
         NDArray klSum = m.zeros(new Shape(), dtype);
-        if (tokens.ref != null) {
-            NDArray d =
-                    m.create(Arrays.copyOfRange(tokens.ref, from, to))
-                            .toType(dtype, false)
-                            .sub(logp);
+        if (arrays.ref() != null) {
+            NDArray d = arrays.ref().get(m, range).toType(dtype, false).sub(logp);
             klSum = d.exp().sub(d).sub(1).sum();
             if (loss.beta() > 0) {
                 total = total.add(klSum.mul(loss.beta()));
@@ -311,6 +315,29 @@ public final class PolicyGradients {
                                     + ")");
                 }
             }
+        }
+
+        /**
+         * The per-token values as arrays of {@code manager}, created once per batch and sliced per
+         * chunk (as {@link KdBatch} does): {@code old} is null when no example has old log-probs,
+         * {@code hasOld} null when all have them, {@code ref} null without reference log-probs.
+         */
+        record Values(NDArray advantages, NDArray old, NDArray hasOld, NDArray ref) {}
+
+        Values arrays(NDManager manager) {
+            int withOld = 0;
+            float[] mask = new float[count()];
+            for (int i = 0; i < mask.length; i++) {
+                if (hasOld[i]) {
+                    mask[i] = 1f;
+                    withOld++;
+                }
+            }
+            return new Values(
+                    manager.create(advantages),
+                    withOld == 0 ? null : manager.create(old),
+                    withOld == 0 || withOld == mask.length ? null : manager.create(mask),
+                    ref == null ? null : manager.create(ref));
         }
 
         PackedBatch pack(int validVocab, NDManager manager) {
