@@ -29,9 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reproduces the open issue of docs/grpo.md: decoding with an adapter on one thread, then the
- * policy gradient of the same replies on another thread, gives a different gradient in some rounds
- * (measured 2026-12-05: norms 88.20, 37.53, 88.20, 88.20 over four identical rounds; on one thread
- * the rounds agree). About 2.5 minutes; disabled until the cause is found.
+ * policy gradient of the same replies on another thread, gives a different gradient in some rounds.
+ * A variant of this probe (the project's system prompt, all seven LoRA modules) measured on
+ * 2026-12-05 gave norms 88.20, 37.53, 88.20, 88.20 over four identical rounds; on one thread the
+ * rounds agreed. This exact version was not run. About 2.5 minutes; disabled until the cause is
+ * found.
  */
 @Disabled(
         "open issue: gradients after decoding on another thread are not repeatable (docs/grpo.md)")
