@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
             "Methods: base (untrained), sft (cross-entropy on the hinted teacher's accepted"
                     + " replies), rft (cross-entropy on the model's own first correct rollout per"
                     + " problem), ssb (the pipeline), ssb-nohint-wrong (SSB whose teacher sees only"
-                    + " the correct attempt).",
+                    + " the correct attempt), grpo (reinforcement learning with its own rollouts on"
+                    + " the same problems, grpo.*; not in the default --methods).",
             "Without --problems: the embedded toy model's problems, as ssb demo (--train, --test,"
                     + " --eval-split; the demo's distill settings). With --problems FILE: your"
                     + " data, evaluated on --eval-problems FILE (or eval.problems).",

@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ssb <stage>}: one command per declared stage ({@link Stages#ALL}), built from its
+ * {@code ssb <stage>}: one command per declared stage ({@link Stages#COMMANDS}), built from its
  * declaration: help text, {@code --problems} for its first path key, an option per flag key, {@code
  * --resume} when resumable, the dry-run plan, and what it prints after running.
  */
@@ -38,7 +38,7 @@ final class StageCommand implements Callable<Integer> {
 
     /** Adds a command per declared stage to {@code ssb}. */
     static void addAll(CommandLine ssb) {
-        for (Stage stage : Stages.ALL) {
+        for (Stage stage : Stages.COMMANDS) {
             ssb.addSubcommand(stage.name(), commandLine(stage));
         }
     }

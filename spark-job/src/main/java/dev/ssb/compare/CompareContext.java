@@ -78,6 +78,26 @@ record CompareContext(
                 .with(SsbProperties.DISTILL_LR, Double.toString(lr));
     }
 
+    /**
+     * Tokens the hinted teacher sampled in the teacher_contexts table of {@code layout}: every
+     * teacher reply, accepted or not.
+     */
+    long teacherTokens(RunLayout layout) {
+        Row sum =
+                spark.read()
+                        .parquet(
+                                layout.tablePath(dev.ssb.curate.CurateStage.TEACHER_CONTEXTS)
+                                        .toString())
+                        .filter(org.apache.spark.sql.functions.col("teacher_token_ids").isNotNull())
+                        .agg(
+                                org.apache.spark.sql.functions.sum(
+                                        org.apache.spark.sql.functions.size(
+                                                org.apache.spark.sql.functions.col(
+                                                        "teacher_token_ids"))))
+                        .first();
+        return sum.isNullAt(0) ? 0 : sum.getLong(0);
+    }
+
     /** A table of the compare run. */
     Dataset<Row> readRun(String table) {
         return spark.read()

@@ -34,6 +34,14 @@ interface CompareMethod {
         return true;
     }
 
+    /**
+     * Whether it trains from the shared rollouts (their sampled tokens count in its budget): every
+     * trained method but one that samples its own (GRPO).
+     */
+    default boolean usesRollouts() {
+        return trains();
+    }
+
     /** Trains the method's student; empty for a method that trains nothing (the base model). */
     Optional<Training> train(CompareContext context);
 
@@ -44,10 +52,21 @@ interface CompareMethod {
      * @param examples training examples
      * @param tokens reply tokens trained on, over all epochs
      * @param skipped whether training was already complete (nothing recomputed)
+     * @param sampledTokens tokens the method sampled from the model beyond the shared rollouts (its
+     *     teacher's replies, or its own rollouts)
      */
-    record Training(String adapter, long examples, long tokens, boolean skipped) {
+    record Training(
+            String adapter, long examples, long tokens, boolean skipped, long sampledTokens) {
         public Training {
             requireNonNull(adapter, "adapter is null");
+        }
+
+        Training(String adapter, long examples, long tokens, boolean skipped) {
+            this(adapter, examples, tokens, skipped, 0);
+        }
+
+        Training withSampledTokens(long sampled) {
+            return new Training(adapter, examples, tokens, skipped, sampled);
         }
     }
 }

@@ -51,15 +51,15 @@ final class CompareReport {
                         k));
         out.append(
                 String.format(
-                        "| method | lr | examples | train tokens | CPU-s | greedy pass@1 | pass@1 |"
-                                + " maj@%d | Δ greedy | Δ pass@1 | Δ maj@%d |%n",
+                        "| method | lr | examples | train tokens | sampled tokens | CPU-s | greedy"
+                                + " pass@1 | pass@1 | maj@%d | Δ greedy | Δ pass@1 | Δ maj@%d |%n",
                         k, k));
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (CompareRow r : result.rows()) {
             out.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %s | %d | %d | %.0f | %s | %s | %s | %s | %s | %s |%n",
+                            "| %s | %s | %d | %d | %d | %.0f | %s | %s | %s | %s | %s | %s |%n",
                             r.method(),
                             r.lr().isPresent()
                                     ? java.math.BigDecimal.valueOf(r.lr().getAsDouble())
@@ -68,6 +68,7 @@ final class CompareReport {
                                     : "–",
                             r.examples(),
                             r.tokens(),
+                            r.sampledTokens(),
                             r.cpuSeconds(),
                             percent(r.greedy(), false),
                             percent(r.sampled().passAt1(), false),
@@ -80,7 +81,9 @@ final class CompareReport {
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "%nShared rollouts: %d samples, %.0f CPU-s (not in any method's CPU-s)."
+                        "%nShared rollouts: %d samples, %.0f CPU-s (not in any method's CPU-s;"
+                                + " their tokens are in the sampled tokens of the methods that"
+                                + " train from them)."
                                 + " Base identical in every method's evaluation: %s. Wall time"
                                 + " %.1f min.%n",
                         result.rollouts(),
@@ -112,6 +115,7 @@ final class CompareReport {
             }
             m.put("examples", r.examples());
             m.put("train_tokens", r.tokens());
+            m.put("sampled_tokens", r.sampledTokens());
             m.put("cpu_seconds", r.cpuSeconds());
             m.put("problems", r.sampled().problems());
             m.put("k", r.sampled().samplesPerProblem());

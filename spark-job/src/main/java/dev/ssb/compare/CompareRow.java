@@ -14,6 +14,8 @@ import java.util.OptionalDouble;
  * @param lr its learning rate (empty for a method that trains nothing)
  * @param examples training examples
  * @param tokens reply tokens trained on, over all epochs
+ * @param sampledTokens tokens sampled from the model to make its training data: the shared rollouts
+ *     it trains from, its teacher's replies, its own rollouts (GRPO)
  * @param cpuSeconds CPU-seconds of what the method needs beyond the shared rollouts: its training
  *     data (the shared curate/teacher-logits it reads counted in full) and its training
  * @param greedy greedy pass@1 of the method's model (temperature 0, one sample per problem; every
@@ -29,6 +31,7 @@ record CompareRow(
         OptionalDouble lr,
         long examples,
         long tokens,
+        long sampledTokens,
         double cpuSeconds,
         Interval greedy,
         EvalSummary.ModelSummary sampled,

@@ -126,6 +126,7 @@ public final class CompareRun {
         shared(spark, config, Stages.INGEST, options.force(), costs, progress);
         StageOutput.Outcome rollout =
                 shared(spark, config, Stages.ROLLOUT, options.force(), costs, progress);
+        long rolloutTokens = sumTokens(spark, config);
         Map<CompareMethod.Shared, Double> sharedCost = new EnumMap<>(CompareMethod.Shared.class);
         Set<CompareMethod.Shared> needed = new LinkedHashSet<>();
         methods.forEach(m -> needed.addAll(m.needs()));
@@ -172,6 +173,14 @@ public final class CompareRun {
             for (CompareMethod.Shared s : method.needs()) {
                 cpu += sharedCost.getOrDefault(s, 0.0);
             }
+            long sampledTokens =
+                    (method.usesRollouts() ? rolloutTokens : 0)
+                            + (method.needs().contains(CompareMethod.Shared.CURATE)
+                                    ? context.teacherTokens(
+                                            new dev.ssb.table.RunLayout(
+                                                    config.out(), config.runId()))
+                                    : 0)
+                            + training.map(CompareMethod.Training::sampledTokens).orElse(0L);
             EvalSummary sampled =
                     evaluate(spark, evalRun.with(SsbProperties.EVAL_TAG, ""), options);
             ModelTag tag = training.isPresent() ? ModelTag.STUDENT : ModelTag.BASE;
@@ -183,6 +192,7 @@ public final class CompareRun {
                             training.isPresent() ? OptionalDouble.of(lr) : OptionalDouble.empty(),
                             training.map(CompareMethod.Training::examples).orElse(0L),
                             training.map(CompareMethod.Training::tokens).orElse(0L),
+                            sampledTokens,
                             cpu,
                             greedyPass(sampled, tag),
                             sampled.models().get(tag),
@@ -209,6 +219,19 @@ public final class CompareRun {
                         baseSampled.size() == 1 && baseGreedy.size() == 1,
                         (System.nanoTime() - start) / 1e9);
         return CompareReport.write(hadoop, new Path(compareOut), result);
+    }
+
+    /** Tokens of the compare run's shared rollouts. */
+    private static long sumTokens(SparkSession spark, SsbConfig config) {
+        org.apache.spark.sql.Row sum =
+                spark.read()
+                        .parquet(
+                                new dev.ssb.table.RunLayout(config.out(), config.runId())
+                                        .tablePath(RolloutStage.ROLLOUTS)
+                                        .toString())
+                        .agg(org.apache.spark.sql.functions.sum("num_tokens"))
+                        .first();
+        return sum.isNullAt(0) ? 0 : sum.getLong(0);
     }
 
     /** Greedy pass@1 of one model: every evaluation decodes one greedy reply per problem. */

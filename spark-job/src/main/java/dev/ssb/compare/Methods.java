@@ -98,9 +98,12 @@ final class Methods {
     /** SSB whose teacher sees only the correct attempt. */
     static final CompareMethod SSB_NOHINT_WRONG = new NoHintWrongMethod();
 
+    /** GRPO on the same problems, with its own rollouts. */
+    static final CompareMethod GRPO = new GrpoMethod();
+
     /** Every method, in table order. */
     static final Map<String, CompareMethod> ALL =
-            byName(List.of(BASE, SFT, RFT, SSB, SSB_NOHINT_WRONG));
+            byName(List.of(BASE, SFT, RFT, SSB, SSB_NOHINT_WRONG, GRPO));
 
     private Methods() {}
 

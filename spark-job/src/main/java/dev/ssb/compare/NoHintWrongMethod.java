@@ -80,6 +80,8 @@ final class NoHintWrongMethod implements CompareMethod {
                                 settings),
                 NoHintWrongMethod::counts);
         Stages.run(Stages.TEACHER_LOGITS, context.spark(), data, context.force(), false);
-        return Optional.of(context.distill(context.dataLayout(), Map.of()));
+        return Optional.of(
+                context.distill(context.dataLayout(), Map.of())
+                        .withSampledTokens(context.teacherTokens(context.dataLayout())));
     }
 }

@@ -137,6 +137,21 @@ public final class SsbProperties {
     public static final String DISTILL_LOG_EVERY = "distill.log_every";
     public static final int DISTILL_LOG_EVERY_DEFAULT = 10;
 
+    public static final String GRPO_GROUP_SIZE = "grpo.group_size";
+    public static final int GRPO_GROUP_SIZE_DEFAULT = 8;
+    public static final String GRPO_PROBLEMS_PER_STEP = "grpo.problems_per_step";
+    public static final int GRPO_PROBLEMS_PER_STEP_DEFAULT = 8;
+    public static final String GRPO_STEPS = "grpo.steps";
+    public static final int GRPO_STEPS_DEFAULT = 50;
+    public static final String GRPO_MU = "grpo.mu";
+    public static final int GRPO_MU_DEFAULT = 1;
+    public static final String GRPO_BETA = "grpo.beta";
+    public static final double GRPO_BETA_DEFAULT = 0.0;
+    public static final String GRPO_CLIP_EPS = "grpo.clip_eps";
+    public static final double GRPO_CLIP_EPS_DEFAULT = 0.2;
+    public static final String GRPO_SCALE_REWARDS = "grpo.scale_rewards";
+    public static final String GRPO_SCALE_REWARDS_DEFAULT = "std";
+
     public static final String EVAL_PROBLEMS = "eval.problems";
     public static final String EVAL_PROBLEMS_DEFAULT = "";
     public static final String EVAL_LIMIT = "eval.limit";
@@ -398,6 +413,35 @@ public final class SsbProperties {
                                 1,
                                 "steps between progress lines")
                         .operational(),
+                integer(
+                                GRPO_GROUP_SIZE,
+                                GRPO_GROUP_SIZE_DEFAULT,
+                                2,
+                                "GRPO: completions sampled per problem (G)")
+                        .result(),
+                integer(
+                                GRPO_PROBLEMS_PER_STEP,
+                                GRPO_PROBLEMS_PER_STEP_DEFAULT,
+                                1,
+                                "GRPO: problems per step (B)")
+                        .result(),
+                integer(GRPO_STEPS, GRPO_STEPS_DEFAULT, 1, "GRPO: sampling steps").result(),
+                integer(
+                                GRPO_MU,
+                                GRPO_MU_DEFAULT,
+                                1,
+                                "GRPO: optimizer updates per sampled batch (μ)")
+                        .result(),
+                real(GRPO_BETA, GRPO_BETA_DEFAULT, 0, false, NONE, "GRPO: weight of the KL to base")
+                        .result(),
+                real(GRPO_CLIP_EPS, GRPO_CLIP_EPS_DEFAULT, 0, true, 1, "GRPO: ratio clipping ε")
+                        .result(),
+                choice(
+                                GRPO_SCALE_REWARDS,
+                                GRPO_SCALE_REWARDS_DEFAULT,
+                                List.of("std", "none"),
+                                "GRPO: divide advantages by the group's std, or not")
+                        .result(),
                 string(EVAL_PROBLEMS, EVAL_PROBLEMS_DEFAULT, "held-out problems (Hadoop path)")
                         .result(),
                 integer(EVAL_LIMIT, EVAL_LIMIT_DEFAULT, 0, "evaluate the first N rows; 0 = all")

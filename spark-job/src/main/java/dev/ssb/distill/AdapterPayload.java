@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * @param shapes shape of each tensor
  * @param data values of each tensor, row-major
  */
-record AdapterPayload(
+public record AdapterPayload(
         int rank,
         float alpha,
         List<String> modules,
@@ -30,7 +30,7 @@ record AdapterPayload(
         List<float[]> data)
         implements Serializable {
 
-    AdapterPayload {
+    public AdapterPayload {
         modules = List.copyOf(requireNonNull(modules, "modules is null"));
         names = List.copyOf(requireNonNull(names, "names is null"));
         shapes = List.copyOf(requireNonNull(shapes, "shapes is null"));
@@ -44,7 +44,7 @@ record AdapterPayload(
     }
 
     /** A payload sharing the arrays of {@code tensors} (serialization copies them). */
-    static AdapterPayload of(LoraConfig config, Map<String, HostTensor> tensors) {
+    public static AdapterPayload of(LoraConfig config, Map<String, HostTensor> tensors) {
         TreeMap<String, HostTensor> sorted = new TreeMap<>(tensors);
         return new AdapterPayload(
                 config.rank(),
@@ -55,21 +55,21 @@ record AdapterPayload(
                 sorted.values().stream().map(HostTensor::data).toList());
     }
 
-    static AdapterPayload of(LoraAdapter adapter) {
+    public static AdapterPayload of(LoraAdapter adapter) {
         return of(adapter.config(), adapter.tensors());
     }
 
     /** Bytes of the tensors' float32 values: what a copy of the adapter weighs on the wire. */
-    long bytes() {
+    public long bytes() {
         return 4L * data.stream().mapToLong(d -> d.length).sum();
     }
 
-    LoraConfig config() {
+    public LoraConfig config() {
         return new LoraConfig(rank, alpha, modules);
     }
 
     /** Deep copies of the tensors, by name: the driver's mutable parameters. */
-    Map<String, HostTensor> tensors() {
+    public Map<String, HostTensor> tensors() {
         Map<String, HostTensor> out = new TreeMap<>();
         for (int i = 0; i < names.size(); i++) {
             out.put(names.get(i), new HostTensor(shapes.get(i).clone(), data.get(i).clone()));
@@ -77,7 +77,7 @@ record AdapterPayload(
         return out;
     }
 
-    LoraAdapter toAdapter() {
+    public LoraAdapter toAdapter() {
         return new LoraAdapter(config(), tensors());
     }
 }

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * min(n, (b+1)·size))} of that permutation (the last batch of an epoch may be smaller). A step is
  * thus a pure function of (run seed, epoch, position), which is what a resumed run relies on.
  */
-final class DataOrder {
+public final class DataOrder {
 
     static final String STREAM = "distill-order";
 
@@ -19,7 +19,7 @@ final class DataOrder {
     private final int batchSize;
     private final long runSeed;
 
-    DataOrder(int examples, int batchSize, long runSeed) {
+    public DataOrder(int examples, int batchSize, long runSeed) {
         if (examples < 1) {
             throw new IllegalArgumentException("Invalid examples: " + examples + " (must be >= 1)");
         }
@@ -32,12 +32,12 @@ final class DataOrder {
         this.runSeed = runSeed;
     }
 
-    int stepsPerEpoch() {
+    public int stepsPerEpoch() {
         return (examples + batchSize - 1) / batchSize;
     }
 
     /** The permutation of example indices of {@code epoch} (0-based). */
-    int[] permutation(int epoch) {
+    public int[] permutation(int epoch) {
         int[] order = new int[examples];
         for (int i = 0; i < examples; i++) {
             order[i] = i;
@@ -53,7 +53,7 @@ final class DataOrder {
     }
 
     /** Example indices of batch {@code batch} (0-based within the epoch) of a permutation. */
-    int[] batch(int[] permutation, int batch) {
+    public int[] batch(int[] permutation, int batch) {
         if (batch < 0 || batch >= stepsPerEpoch()) {
             throw new IllegalArgumentException(
                     "Invalid batch: " + batch + " (must be in [0, " + stepsPerEpoch() + "))");
@@ -67,7 +67,7 @@ final class DataOrder {
      * Splits a batch into at most {@code workers} contiguous, non-empty shards whose sizes differ
      * by at most one (the first shards take the remainder).
      */
-    static <T> List<List<T>> shards(List<T> batch, int workers) {
+    public static <T> List<List<T>> shards(List<T> batch, int workers) {
         if (workers < 1) {
             throw new IllegalArgumentException("Invalid workers: " + workers + " (must be >= 1)");
         }

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * checkpoint is assembled locally, copied to {@code _tmp-...} and renamed into place, so a {@code
  * step-N} folder is always complete.
  */
-final class DistillCheckpoints {
+public final class DistillCheckpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(DistillCheckpoints.class);
     private static final ObjectMapper JSON =
@@ -55,43 +55,66 @@ final class DistillCheckpoints {
     private final org.apache.hadoop.fs.Path root;
     private final Configuration hadoop;
 
-    DistillCheckpoints(org.apache.hadoop.fs.Path root, Configuration hadoop) {
+    public DistillCheckpoints(org.apache.hadoop.fs.Path root, Configuration hadoop) {
         this.root = requireNonNull(root, "root is null");
         this.hadoop = requireNonNull(hadoop, "hadoop is null");
     }
 
-    org.apache.hadoop.fs.Path root() {
+    public org.apache.hadoop.fs.Path root() {
         return root;
     }
 
     /** Writes {@code state} as {@code step-N} and keeps only the newest {@code keep} (0 = all). */
     void write(TrainState state, long runSeed, int keep) {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("epoch", state.epoch());
+        s.put("position", state.position());
+        s.put("run_seed", runSeed);
+        s.put("data_order_stream", DataOrder.STREAM);
+        s.put("stage_config_hash", state.stageConfigHash());
+        s.put("model_id", state.modelId());
+        write(
+                state.step(),
+                state.adapter(),
+                state.optimizer(),
+                state.metrics().stream().map(StepMetrics::toJson).toList(),
+                s,
+                keep);
+    }
+
+    /**
+     * Writes a training state as {@code step-N}: the adapter, the optimizer, one metrics JSON line
+     * per step so far and {@code fields} (plus {@code step} and {@code written_at}) as its {@value
+     * #STATE}; keeps only the newest {@code keep} checkpoints (0 = all). Any trainer that owns a
+     * LoRA adapter and AdamW on the driver (distill, GRPO) checkpoints through here.
+     */
+    public void write(
+            int step,
+            LoraAdapter adapter,
+            AdamW.State optimizer,
+            List<String> metricLines,
+            ObjectNode fields,
+            int keep) {
         Path local = tempDir();
         try {
-            state.adapter().save(local.resolve(ADAPTER));
+            adapter.save(local.resolve(ADAPTER));
             Map<String, HostTensor> moments = new TreeMap<>();
-            state.optimizer().expAvg().forEach((k, t) -> moments.put(EXP_AVG + k, t));
-            state.optimizer().expAvgSq().forEach((k, t) -> moments.put(EXP_AVG_SQ + k, t));
+            optimizer.expAvg().forEach((k, t) -> moments.put(EXP_AVG + k, t));
+            optimizer.expAvgSq().forEach((k, t) -> moments.put(EXP_AVG_SQ + k, t));
             SafetensorsF32.write(
                     local.resolve(OPTIMIZER),
                     moments,
-                    Map.of("step", Long.toString(state.optimizer().step()), "format", "adamw"));
-            List<String> lines = state.metrics().stream().map(StepMetrics::toJson).toList();
-            Files.write(local.resolve(METRICS), lines, StandardCharsets.UTF_8);
+                    Map.of("step", Long.toString(optimizer.step()), "format", "adamw"));
+            Files.write(local.resolve(METRICS), metricLines, StandardCharsets.UTF_8);
             ObjectNode s = JSON.createObjectNode();
-            s.put("step", state.step());
-            s.put("epoch", state.epoch());
-            s.put("position", state.position());
-            s.put("run_seed", runSeed);
-            s.put("data_order_stream", DataOrder.STREAM);
-            s.put("stage_config_hash", state.stageConfigHash());
-            s.put("model_id", state.modelId());
+            s.put("step", step);
+            s.setAll(fields);
             s.put("written_at", Instant.now().toString());
             Files.write(local.resolve(STATE), JSON.writeValueAsBytes(s));
 
             FileSystem fs = root.getFileSystem(hadoop);
             fs.mkdirs(root);
-            org.apache.hadoop.fs.Path target = stepPath(state.step());
+            org.apache.hadoop.fs.Path target = stepPath(step);
             org.apache.hadoop.fs.Path tmp =
                     new org.apache.hadoop.fs.Path(root, "_tmp-" + UUID.randomUUID());
             fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()), tmp);
@@ -102,10 +125,37 @@ final class DistillCheckpoints {
             LOG.info("Checkpoint {} written", target);
             prune(fs, keep);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write checkpoint of step " + state.step(), e);
+            throw new UncheckedIOException("Cannot write checkpoint of step " + step, e);
         } finally {
             deleteLocal(local);
         }
+    }
+
+    /**
+     * A checkpoint as written by {@link #write(int, LoraAdapter, AdamW.State, List, ObjectNode,
+     * int)}.
+     *
+     * @param state the {@value #STATE} fields
+     * @param adapter the LoRA weights
+     * @param optimizer AdamW's state
+     * @param metricLines one JSON line per step so far
+     */
+    public record Saved(
+            JsonNode state, LoraAdapter adapter, AdamW.State optimizer, List<String> metricLines) {
+
+        /** A required field of the state. */
+        public JsonNode field(String name) {
+            return required(state, name);
+        }
+    }
+
+    /** The newest complete checkpoint, as written, if any. */
+    public Optional<Saved> latestSaved() {
+        List<Integer> steps = steps();
+        if (steps.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(readSaved(steps.get(steps.size() - 1)));
     }
 
     /** The newest complete checkpoint, if any. */
@@ -118,7 +168,7 @@ final class DistillCheckpoints {
     }
 
     /** Steps of the complete checkpoints, ascending. */
-    List<Integer> steps() {
+    public List<Integer> steps() {
         List<Integer> out = new ArrayList<>();
         try {
             FileSystem fs = root.getFileSystem(hadoop);
@@ -142,6 +192,25 @@ final class DistillCheckpoints {
 
     /** Reads checkpoint {@code step-N}. */
     TrainState read(int step) {
+        Saved saved = readSaved(step);
+        try {
+            return new TrainState(
+                    saved.field("step").asInt(),
+                    saved.field("epoch").asInt(),
+                    saved.field("position").asInt(),
+                    saved.field("stage_config_hash").asText(),
+                    saved.field("model_id").asText(),
+                    saved.adapter(),
+                    saved.optimizer(),
+                    saved.metricLines().stream().map(StepMetrics::fromJson).toList());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "Cannot read checkpoint " + stepPath(step) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads checkpoint {@code step-N} as written. */
+    public Saved readSaved(int step) {
         org.apache.hadoop.fs.Path source = stepPath(step);
         Path local = tempDir();
         try {
@@ -164,19 +233,11 @@ final class DistillCheckpoints {
                             });
             AdamW.State optimizer =
                     new AdamW.State(Long.parseLong(opt.metadata().get("step")), m, v);
-            List<StepMetrics> metrics;
+            List<String> metrics;
             try (Stream<String> lines = Files.lines(copy.resolve(METRICS))) {
-                metrics = lines.filter(l -> !l.isBlank()).map(StepMetrics::fromJson).toList();
+                metrics = lines.filter(l -> !l.isBlank()).toList();
             }
-            return new TrainState(
-                    required(s, "step").asInt(),
-                    required(s, "epoch").asInt(),
-                    required(s, "position").asInt(),
-                    required(s, "stage_config_hash").asText(),
-                    required(s, "model_id").asText(),
-                    adapter,
-                    optimizer,
-                    metrics);
+            return new Saved(s, adapter, optimizer, metrics);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read checkpoint " + source, e);
         } catch (RuntimeException e) {
@@ -188,7 +249,7 @@ final class DistillCheckpoints {
     }
 
     /** Removes every checkpoint (a fresh run). */
-    void clear() {
+    public void clear() {
         try {
             root.getFileSystem(hadoop).delete(root, true);
         } catch (IOException e) {
@@ -218,7 +279,7 @@ final class DistillCheckpoints {
         return n;
     }
 
-    static Path tempDir() {
+    public static Path tempDir() {
         try {
             return Files.createTempDirectory("ssb-distill-");
         } catch (IOException e) {
@@ -226,7 +287,7 @@ final class DistillCheckpoints {
         }
     }
 
-    static void deleteLocal(Path dir) {
+    public static void deleteLocal(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

@@ -171,7 +171,7 @@ public record DistillSettings(
     }
 
     /** The device of a gradient task's model. */
-    Device device() {
+    public Device device() {
         return dev.ssb.spark.GpuAssignment.forCurrentTask(useGpu, dtype);
     }
 }

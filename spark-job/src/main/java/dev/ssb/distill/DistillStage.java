@@ -179,7 +179,8 @@ public final class DistillStage {
                 });
     }
 
-    private static void writeAdapter(
+    /** Writes {@code adapter} (PEFT) to {@code target} on any Hadoop file system, atomically. */
+    public static void writeAdapter(
             LoraAdapter adapter,
             org.apache.hadoop.fs.Path target,
             String baseModelName,
@@ -204,7 +205,8 @@ public final class DistillStage {
         }
     }
 
-    private static void writeBytes(
+    /** Writes {@code bytes} to {@code path} on any Hadoop file system. */
+    public static void writeBytes(
             org.apache.hadoop.fs.Path path, byte[] bytes, Configuration hadoop) {
         try (OutputStream out = path.getFileSystem(hadoop).create(path, true)) {
             out.write(bytes);

@@ -16,7 +16,7 @@ import org.apache.spark.broadcast.Broadcast;
  * autograd session per JVM) and leave it without an adapter, so other stages sharing the model see
  * the base.
  */
-final class GradientTasks {
+public final class GradientTasks {
 
     private GradientTasks() {}
 
@@ -86,14 +86,15 @@ final class GradientTasks {
      * A fresh adapter for the base model (A random from the seed, B zero), made where the model's
      * config is known, so the driver never loads the runtime.
      */
-    static final class Init implements Function<Integer, Init.Result> {
+    public static final class Init implements Function<Integer, Init.Result> {
         private final DistillSettings settings;
         private final long seed;
 
         /** The adapter and the id of the model it was made for. */
-        record Result(AdapterPayload adapter, String modelId) implements java.io.Serializable {}
+        public record Result(AdapterPayload adapter, String modelId)
+                implements java.io.Serializable {}
 
-        Init(DistillSettings settings, long seed) {
+        public Init(DistillSettings settings, long seed) {
             this.settings = settings;
             this.seed = seed;
         }

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * @param tokens reply tokens of the shard
  * @param examples examples of the shard
  */
-record ShardGradient(
+public record ShardGradient(
         List<String> names,
         List<long[]> shapes,
         List<float[]> sums,
@@ -31,7 +31,7 @@ record ShardGradient(
         int examples)
         implements Serializable {
 
-    ShardGradient {
+    public ShardGradient {
         names = List.copyOf(requireNonNull(names, "names is null"));
         shapes = List.copyOf(requireNonNull(shapes, "shapes is null"));
         sums = List.copyOf(requireNonNull(sums, "sums is null"));
@@ -44,7 +44,7 @@ record ShardGradient(
     }
 
     /** The sum of no shards: the zero of {@link #plus}. */
-    static ShardGradient empty() {
+    public static ShardGradient empty() {
         return new ShardGradient(List.of(), List.of(), List.of(), 0, 0, 0, 0);
     }
 
@@ -54,7 +54,7 @@ record ShardGradient(
      *
      * @throws IllegalArgumentException when the two hold different tensors
      */
-    ShardGradient plus(ShardGradient other) {
+    public ShardGradient plus(ShardGradient other) {
         if (other.names.isEmpty()) {
             return this;
         }
@@ -89,7 +89,8 @@ record ShardGradient(
                 examples + other.examples);
     }
 
-    static ShardGradient of(GradientResult result) {
+    /** The serializable form of {@code result} (sharing its arrays). */
+    public static ShardGradient of(GradientResult result) {
         TreeMap<String, HostTensor> sorted = new TreeMap<>(result.gradientSums());
         return new ShardGradient(
                 List.copyOf(sorted.keySet()),
@@ -101,7 +102,8 @@ record ShardGradient(
                 result.examples());
     }
 
-    GradientResult toResult() {
+    /** Back to a {@link GradientResult}. */
+    public GradientResult toResult() {
         Map<String, HostTensor> grads = new TreeMap<>();
         for (int i = 0; i < names.size(); i++) {
             grads.put(names.get(i), new HostTensor(shapes.get(i), sums.get(i)));

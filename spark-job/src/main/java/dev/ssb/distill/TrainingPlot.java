@@ -6,7 +6,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
@@ -20,7 +23,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * (total and KD), gradient norm before clipping, and mean reply length of the batch — rendered
  * headless to PNG.
  */
-final class TrainingPlot {
+public final class TrainingPlot {
 
     static final int WIDTH = 900;
     static final int PANEL_HEIGHT = 300;
@@ -32,28 +35,60 @@ final class TrainingPlot {
         if (metrics.isEmpty()) {
             throw new IllegalArgumentException("Cannot plot training: no steps");
         }
+        Map<String, double[]> loss = new LinkedHashMap<>();
+        loss.put("loss", values(metrics, StepMetrics::loss));
+        if (metrics.stream().anyMatch(m -> m.lossCe() != 0)) {
+            loss.put("KD (T²·KL)", values(metrics, StepMetrics::lossKd));
+            loss.put("CE", values(metrics, StepMetrics::lossCe));
+        }
+        return png(
+                values(metrics, StepMetrics::step),
+                List.of(
+                        new Panel(title + ": loss per reply token", "loss", loss),
+                        new Panel(
+                                "gradient norm (before clipping)",
+                                "grad norm",
+                                Map.of("grad norm", values(metrics, StepMetrics::gradNorm))),
+                        new Panel(
+                                "mean reply length of the batch",
+                                "tokens",
+                                Map.of("reply length", values(metrics, StepMetrics::replyLen)))));
+    }
+
+    /**
+     * One panel against the step.
+     *
+     * @param title the panel's title
+     * @param yTitle its y axis
+     * @param series name to values, one per step, in legend order
+     */
+    public record Panel(String title, String yTitle, Map<String, double[]> series) {}
+
+    /**
+     * The PNG bytes of {@code panels} stacked, each against {@code steps}: the one renderer of
+     * every training plot (distill, GRPO).
+     */
+    public static byte[] png(double[] steps, List<Panel> panels) {
+        if (steps.length == 0) {
+            throw new IllegalArgumentException("Cannot plot training: no steps");
+        }
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true"); // executors and CI have no display
         }
-        double[] steps = values(metrics, StepMetrics::step);
-        XYChart loss = panel(title + ": loss per reply token", "loss");
-        series(loss, "loss", steps, values(metrics, StepMetrics::loss));
-        if (metrics.stream().anyMatch(m -> m.lossCe() != 0)) {
-            series(loss, "KD (T²·KL)", steps, values(metrics, StepMetrics::lossKd));
-            series(loss, "CE", steps, values(metrics, StepMetrics::lossCe));
+        List<XYChart> charts = new ArrayList<>();
+        for (Panel p : panels) {
+            XYChart chart = panel(p.title(), p.yTitle());
+            p.series().forEach((name, y) -> series(chart, name, steps, y));
+            charts.add(chart);
         }
-        XYChart grad = panel("gradient norm (before clipping)", "grad norm");
-        series(grad, "grad norm", steps, values(metrics, StepMetrics::gradNorm));
-        XYChart reply = panel("mean reply length of the batch", "tokens");
-        series(reply, "reply length", steps, values(metrics, StepMetrics::replyLen));
-
-        BufferedImage out = new BufferedImage(WIDTH, 3 * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+        BufferedImage out =
+                new BufferedImage(WIDTH, charts.size() * PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, out.getWidth(), out.getHeight());
             int y = 0;
-            for (XYChart chart : List.of(loss, grad, reply)) {
+            for (XYChart chart : charts) {
                 g.drawImage(BitmapEncoder.getBufferedImage(chart), 0, y, null);
                 y += PANEL_HEIGHT;
             }

@@ -9,6 +9,8 @@ import dev.ssb.distill.DistillSettings;
 import dev.ssb.distill.DistillStage;
 import dev.ssb.eval.EvalTables;
 import dev.ssb.eval.EvaluateStage;
+import dev.ssb.grpo.GrpoSettings;
+import dev.ssb.grpo.GrpoStage;
 import dev.ssb.ingest.IngestStage;
 import dev.ssb.logits.LogitsSettings;
 import dev.ssb.logits.TeacherLogitsStage;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -182,15 +185,54 @@ public final class Stages {
                     (declared, config, resume) -> EvaluatePlan.of(config),
                     Stages::printEvaluation);
 
-    /** Every stage, in pipeline order. */
+    public static final Stage GRPO =
+            new Stage(
+                    GrpoStage.NAME,
+                    List.of(
+                            "Trains a LoRA policy on <out>/<run-id>/problems with GRPO, the"
+                                    + " reinforcement-learning baseline: each step samples"
+                                    + " grpo.group_size replies for each of grpo.problems_per_step"
+                                    + " problems on the executors, rewards the verified-correct"
+                                    + " ones, and takes grpo.mu clipped policy-gradient updates"
+                                    + " with distill's LoRA and AdamW keys. Writes the PEFT"
+                                    + " adapter to <out>/<run-id>/grpo_adapter, one row per step"
+                                    + " to <out>/<run-id>/grpo_metrics, the plot"
+                                    + " <out>/<run-id>/grpo/training.png and checkpoints every"
+                                    + " distill.checkpoint_every steps. Not part of ssb run.",
+                            "Example: ssb grpo --out runs --run-id r1 --set grpo.steps=50",
+                            "After a crash: ssb grpo --out runs --run-id r1 --resume"),
+                    List.of(IngestStage.PROBLEMS),
+                    List.of(GrpoStage.GRPO_METRICS, GrpoStage.ADAPTER),
+                    GrpoStage.stageKeys(),
+                    List.of(),
+                    Map.of(),
+                    Set.of(Stage.Trait.MODEL, Stage.Trait.RESUMABLE),
+                    GrpoSettings::from,
+                    run -> GrpoStage.run(run.spark(), run.config(), run.force(), run.resume()),
+                    (declared, config, resume) ->
+                            declared.get()
+                                    .writes("checkpoints", GrpoStage.WORK_DIR + "/checkpoints")
+                                    .note(
+                                            resume
+                                                    ? "--resume: continues from the newest"
+                                                            + " checkpoint there, if any"
+                                                    : "without --resume an unfinished run starts"
+                                                            + " over"),
+                    Stage.Reporter.OUTCOME);
+
+    /** Every stage of {@code ssb run} (and the Airflow DAG), in pipeline order. */
     public static final List<Stage> ALL =
             List.of(INGEST, ROLLOUT, CURATE, TEACHER_LOGITS, DISTILL, EVALUATE);
+
+    /** Every stage with a command: the pipeline's, then the baselines run on their own. */
+    public static final List<Stage> COMMANDS =
+            java.util.stream.Stream.concat(ALL.stream(), Stream.of(GRPO)).toList();
 
     private Stages() {}
 
     /** The declaration named {@code name}. */
     public static Optional<Stage> named(String name) {
-        return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+        return COMMANDS.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     /** The stage that writes {@code table} (the stage itself for one no stage declares). */

@@ -23,12 +23,12 @@ class CompareOptionsTest {
     @Test
     void methodsAreKnownByNameInTableOrder() {
         assertThat(CompareRun.methods().keySet())
-                .containsExactly("base", "sft", "rft", "ssb", "ssb-nohint-wrong");
+                .containsExactly("base", "sft", "rft", "ssb", "ssb-nohint-wrong", "grpo");
         assertThatThrownBy(
                         () ->
                                 new CompareRun.Options(
-                                        List.of("base", "grpo"), Map.of(), PROMPT, false))
-                .hasMessageStartingWith("Invalid method: grpo (must be one of base, sft");
+                                        List.of("base", "ppo"), Map.of(), PROMPT, false))
+                .hasMessageStartingWith("Invalid method: ppo (must be one of base, sft");
         assertThat(
                         new CompareRun.Options(
                                         List.of("ssb", "base", "ssb"), Map.of(), PROMPT, false)
@@ -111,6 +111,7 @@ class CompareOptionsTest {
                                         0,
                                         0,
                                         0,
+                                        0,
                                         baseGreedy,
                                         base,
                                         Optional.empty(),
@@ -122,6 +123,7 @@ class CompareOptionsTest {
                                         OptionalDouble.of(1e-3),
                                         114,
                                         6000,
+                                        52000,
                                         321.4,
                                         baseGreedy,
                                         student,
@@ -136,16 +138,19 @@ class CompareOptionsTest {
         String md = CompareReport.markdown(result);
         assertThat(md)
                 .contains(
-                        "| base | – | 0 | 0 | 0 | 43.8% (43.8–43.8) | 30.0% (30.0–30.0) | 37.6%"
+                        "| base | – | 0 | 0 | 0 | 0 | 43.8% (43.8–43.8) | 30.0% (30.0–30.0) | 37.6%"
                                 + " (37.6–37.6) | – | – | – |")
                 .contains(
-                        "| sft | 0.001 | 114 | 6000 | 321 | 43.8% (43.8–43.8) | 41.8%"
+                        "| sft | 0.001 | 114 | 6000 | 52000 | 321 | 43.8% (43.8–43.8) | 41.8%"
                                 + " (41.8–41.8) | 45.4% (45.4–45.4) | +11.7 pp (+9.3, +14.1) | +11.7 pp"
                                 + " (+9.3, +14.1) | +7.8 pp (+3.8, +11.8) |")
                 .contains("Shared rollouts: 800 samples, 12 CPU-s")
                 .contains("Base identical in every method's evaluation: yes");
         String json = new String(CompareReport.json(result));
-        assertThat(json).contains("\"pass_at_1_minus_base\"").contains("\"lr\" : 0.001");
+        assertThat(json)
+                .contains("\"sampled_tokens\" : 52000")
+                .contains("\"pass_at_1_minus_base\"")
+                .contains("\"lr\" : 0.001");
     }
 
     private static Interval i(double x) {

@@ -75,6 +75,31 @@ public interface LanguageModel extends AutoCloseable {
     GradientResult computeGradients(List<KdExample> batch, LossConfig loss);
 
     /**
+     * Gradients of the GRPO policy loss ({@link PolicyLoss}) with respect to the current adapter's
+     * parameters, summed over the reply tokens of {@code batch}. The adapter and the base weights
+     * are not changed.
+     *
+     * @throws IllegalStateException when no adapter is set
+     * @throws UnsupportedOperationException when this model cannot train
+     */
+    default PolicyGradientResult computePolicyGradients(
+            List<PolicyExample> batch, PolicyLoss loss) {
+        throw new UnsupportedOperationException(
+                "Cannot compute policy gradients: " + modelId() + " does not train");
+    }
+
+    /**
+     * Per request, {@code log p(replyIds[i] | prompt, replyIds[<i])} at temperature 1 under the
+     * current weights (adapter included when one is set), over the tokenizer's vocabulary.
+     *
+     * @throws UnsupportedOperationException when this model cannot score
+     */
+    default List<float[]> replyLogProbs(List<TeacherLogitsRequest> requests) {
+        throw new UnsupportedOperationException(
+                "Cannot score replies: " + modelId() + " does not support it");
+    }
+
+    /**
      * Writes a full Hugging Face checkpoint directory (config.json, model.safetensors, tokenizer
      * files, generation_config.json), with the current adapter merged into the weights.
      */

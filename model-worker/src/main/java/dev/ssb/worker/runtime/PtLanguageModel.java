@@ -14,11 +14,15 @@ import dev.ssb.worker.api.LanguageModel;
 import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.LossConfig;
 import dev.ssb.worker.api.ModelConfig;
+import dev.ssb.worker.api.PolicyExample;
+import dev.ssb.worker.api.PolicyGradientResult;
+import dev.ssb.worker.api.PolicyLoss;
 import dev.ssb.worker.api.SamplingParams;
 import dev.ssb.worker.api.TeacherLogits;
 import dev.ssb.worker.api.TeacherLogitsRequest;
 import dev.ssb.worker.api.Tokenizer;
 import dev.ssb.worker.distill.KdGradients;
+import dev.ssb.worker.distill.PolicyGradients;
 import dev.ssb.worker.generate.Generator;
 import dev.ssb.worker.io.CheckpointDirectory;
 import dev.ssb.worker.io.CheckpointWriter;
@@ -271,6 +275,46 @@ public final class PtLanguageModel implements LanguageModel {
             checkContext(i, e.studentPromptIds().length, e.replyIds().length, "reply tokens");
         }
         return KdGradients.compute(transformer, batch, loss, validVocab);
+    }
+
+    @Override
+    public PolicyGradientResult computePolicyGradients(List<PolicyExample> batch, PolicyLoss loss) {
+        if (lora == null) {
+            throw new IllegalStateException("Cannot compute gradients: no adapter is set");
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            PolicyExample e = batch.get(i);
+            checkContext(i, e.promptIds().length, e.replyIds().length, "reply tokens");
+        }
+        return PolicyGradients.compute(transformer, batch, loss, validVocab);
+    }
+
+    @Override
+    public List<float[]> replyLogProbs(List<TeacherLogitsRequest> requests) {
+        requireNonNull(requests, "requests is null");
+        List<float[]> out = new ArrayList<>(requests.size());
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> replies = new ArrayList<>();
+        long padded = 0;
+        for (int i = 0; i < requests.size(); i++) {
+            TeacherLogitsRequest r = requests.get(i);
+            checkContext(i, r.promptIds().length, r.replyIds().length, "reply tokens");
+            long length = r.promptIds().length + r.replyIds().length;
+            if (!prompts.isEmpty() && padded + length > MAX_TEACHER_BATCH_TOKENS) {
+                out.addAll(
+                        PolicyGradients.replyLogProbs(transformer, prompts, replies, validVocab));
+                prompts.clear();
+                replies.clear();
+                padded = 0;
+            }
+            prompts.add(r.promptIds());
+            replies.add(r.replyIds());
+            padded += length;
+        }
+        if (!prompts.isEmpty()) {
+            out.addAll(PolicyGradients.replyLogProbs(transformer, prompts, replies, validVocab));
+        }
+        return out;
     }
 
     @Override

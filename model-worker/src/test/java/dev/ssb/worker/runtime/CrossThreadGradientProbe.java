@@ -1,0 +1,123 @@
+package dev.ssb.worker.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ssb.worker.api.ChatMessage;
+import dev.ssb.worker.api.Device;
+import dev.ssb.worker.api.Generation;
+import dev.ssb.worker.api.GenerationRequest;
+import dev.ssb.worker.api.HostTensor;
+import dev.ssb.worker.api.LanguageModel;
+import dev.ssb.worker.api.LoraAdapter;
+import dev.ssb.worker.api.LoraConfig;
+import dev.ssb.worker.api.ModelWorker;
+import dev.ssb.worker.api.PolicyExample;
+import dev.ssb.worker.api.PolicyGradientResult;
+import dev.ssb.worker.api.PolicyLoss;
+import dev.ssb.worker.api.SamplingParams;
+import dev.ssb.worker.api.ToyData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reproduces the open issue of docs/grpo.md: decoding with an adapter on one thread, then the
+ * policy gradient of the same replies on another thread, gives a different gradient in some rounds.
+ * A variant of this probe (the project's system prompt, all seven LoRA modules) measured on
+ * 2026-12-05 gave norms 88.20, 37.53, 88.20, 88.20 over four identical rounds; on one thread the
+ * rounds agreed. This exact version was not run. About 2.5 minutes; disabled until the cause is
+ * found.
+ */
+@Disabled(
+        "open issue: gradients after decoding on another thread are not repeatable (docs/grpo.md)")
+class CrossThreadGradientProbe {
+
+    @TempDir Path tmp;
+
+    @Test
+    void gradientsAfterDecodingOnAnotherThreadAreRepeatable() throws Exception {
+        ToyData.writeEmbeddedSplits(tmp, 11, 8, 1, true);
+        List<String> questions = new ArrayList<>();
+        for (String line : Files.readAllLines(tmp.resolve(ToyData.TRAIN_FILE))) {
+            questions.add(new ObjectMapper().readTree(line).get("question").asText());
+        }
+        ExecutorService decoder = Executors.newSingleThreadExecutor();
+        ExecutorService trainer = Executors.newSingleThreadExecutor();
+        try (LanguageModel model =
+                decoder.submit(() -> ModelWorker.load(ModelWorker.EMBEDDED, Device.cpu())).get()) {
+            LoraAdapter adapter =
+                    LoraAdapter.initialize(
+                            new LoraConfig(8, 16, List.of("q_proj", "v_proj", "up_proj")),
+                            model.config(),
+                            3);
+            List<Double> norms = new ArrayList<>();
+            for (int round = 0; round < 4; round++) {
+                List<int[]> prompts = new ArrayList<>();
+                List<GenerationRequest> requests = new ArrayList<>();
+                for (int q = 0; q < questions.size(); q++) {
+                    int[] prompt =
+                            model.encodeChat(List.of(ChatMessage.user(questions.get(q))), true);
+                    for (int i = 0; i < 8; i++) {
+                        requests.add(new GenerationRequest(prompt, q * 8 + i));
+                        prompts.add(prompt);
+                    }
+                }
+                List<Generation> replies =
+                        decoder.submit(
+                                        () -> {
+                                            model.setAdapter(adapter);
+                                            try {
+                                                return model.generate(
+                                                        requests,
+                                                        new SamplingParams(0.8f, 50, 1f, 128, 1f));
+                                            } finally {
+                                                model.setAdapter(null);
+                                            }
+                                        })
+                                .get();
+                norms.add(
+                        trainer.submit(
+                                        () -> {
+                                            model.setAdapter(adapter);
+                                            try {
+                                                List<PolicyExample> batch = new ArrayList<>();
+                                                for (int i = 0; i < replies.size(); i++) {
+                                                    batch.add(
+                                                            new PolicyExample(
+                                                                    prompts.get(i),
+                                                                    replies.get(i).tokenIds(),
+                                                                    (i % 3) - 1f,
+                                                                    null,
+                                                                    null));
+                                                }
+                                                PolicyGradientResult r =
+                                                        model.computePolicyGradients(
+                                                                batch, new PolicyLoss(0.2f, 0f));
+                                                double sq = 0;
+                                                for (HostTensor t :
+                                                        r.gradients().gradientSums().values()) {
+                                                    for (float v : t.data()) {
+                                                        sq += (double) v * v;
+                                                    }
+                                                }
+                                                return Math.sqrt(sq);
+                                            } finally {
+                                                model.setAdapter(null);
+                                            }
+                                        })
+                                .get());
+            }
+            assertThat(norms).allSatisfy(n -> assertThat(n).isEqualTo(norms.get(0)));
+        } finally {
+            decoder.shutdown();
+            trainer.shutdown();
+        }
+    }
+}
