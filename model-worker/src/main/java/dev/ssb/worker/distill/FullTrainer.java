@@ -60,6 +60,8 @@ public final class FullTrainer implements AutoCloseable {
         }
         this.vocab = validVocab;
         this.optimizer = new DeviceAdamW(requireNonNull(config, "config is null"), model.manager());
+        // every weight its own leaf: fused q/k/v and gate/up views would get no gradient
+        model.separateProjections();
         this.params = new LinkedHashMap<>(model.parameters());
     }
 

@@ -1,6 +1,7 @@
 package dev.ssb.worker.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import dev.ssb.worker.api.ModelConfig;
@@ -26,8 +27,19 @@ final class DecoderLayer {
     private final NDArray kNorm;
     private final NDArray[] weights = new NDArray[MODULES.length];
     private final NDArray[] biases = new NDArray[MODULES.length];
+    private final FusedProjections fused;
 
-    DecoderLayer(ModelConfig config, DataType dtype, int index, Map<String, NDArray> p) {
+    /**
+     * @param fused this layer's fused q/k/v and gate/up weights (whose views {@code p} holds), or
+     *     null to run every projection as its own matrix product
+     */
+    DecoderLayer(
+            ModelConfig config,
+            DataType dtype,
+            int index,
+            Map<String, NDArray> p,
+            FusedProjections fused) {
+        this.fused = fused;
         this.config = config;
         this.dtype = dtype;
         this.index = index;
@@ -44,6 +56,14 @@ final class DecoderLayer {
 
     int index() {
         return index;
+    }
+
+    boolean fused() {
+        return fused != null;
+    }
+
+    FusedProjections fusedProjections() {
+        return fused;
     }
 
     /** The projection module whose weight is {@code w}, or null. */
@@ -72,14 +92,26 @@ final class DecoderLayer {
         float eps = (float) config.rmsNormEps();
         NDArray h = Ops.rmsNorm(x, inputNorm, eps, dtype);
         boolean decoding = cache != null;
-        NDArray q = headNorm(project(h, Q, lora, decoding).reshape(batch, seq, heads, hd), qNorm);
-        NDArray k = headNorm(project(h, K, lora, decoding).reshape(batch, seq, kvHeads, hd), kNorm);
+        NDArray[] qkv =
+                fused == null
+                        ? new NDArray[] {
+                            project(h, Q, lora, decoding),
+                            project(h, K, lora, decoding),
+                            project(h, V, lora, decoding)
+                        }
+                        : projectFused(
+                                h,
+                                FusedProjections.QKV,
+                                fused.qkv(),
+                                fused.qkvBias(),
+                                fused.qkvRows(),
+                                lora,
+                                decoding);
+        NDArray q = headNorm(qkv[0].reshape(batch, seq, heads, hd), qNorm);
+        NDArray k = headNorm(qkv[1].reshape(batch, seq, kvHeads, hd), kNorm);
         q = q.transpose(0, 2, 1, 3);
         k = k.transpose(0, 2, 1, 3);
-        NDArray v =
-                project(h, V, lora, decoding)
-                        .reshape(batch, seq, kvHeads, hd)
-                        .transpose(0, 2, 1, 3);
+        NDArray v = qkv[2].reshape(batch, seq, kvHeads, hd).transpose(0, 2, 1, 3);
         q = Ops.applyRope(q, rope);
         k = Ops.applyRope(k, rope);
         if (cache != null) {
@@ -89,8 +121,21 @@ final class DecoderLayer {
         }
         x = x.add(project(attend(q, k, v, mask), O, lora, decoding));
         h = Ops.rmsNorm(x, postNorm, eps, dtype);
-        NDArray gate = project(h, GATE, lora, decoding);
-        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(project(h, UP, lora, decoding));
+        NDArray[] gateUp =
+                fused == null
+                        ? new NDArray[] {
+                            project(h, GATE, lora, decoding), project(h, UP, lora, decoding)
+                        }
+                        : projectFused(
+                                h,
+                                FusedProjections.GATE_UP,
+                                fused.gateUp(),
+                                null,
+                                fused.gateUpRows(),
+                                lora,
+                                decoding);
+        NDArray gate = gateUp[0];
+        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(gateUp[1]);
         return x.add(project(act, DOWN, lora, decoding));
     }
 
@@ -119,6 +164,43 @@ final class DecoderLayer {
             }
         }
         return y;
+    }
+
+    /**
+     * One matrix product for a fused group of projections, split into each module's output. With a
+     * KV cache and a LoRA on any of them, the group's weight is merged once per adapter (see {@link
+     * LoraLayers#mergedGroup}); without a cache (a forward that may be differentiated) each target
+     * module's output slice gets its own {@code scale·(x·Aᵀ)·Bᵀ}, as {@link #project} adds it.
+     */
+    private NDArray[] projectFused(
+            NDArray x,
+            String[] modules,
+            NDArray weight,
+            NDArray bias,
+            long[] rows,
+            LoraLayers lora,
+            boolean decoding) {
+        NDArray w = weight;
+        boolean merged = false;
+        if (lora != null && decoding) {
+            NDArray m = lora.mergedGroup(index, modules, rows, weight);
+            if (m != null) {
+                w = m;
+                merged = true;
+            }
+        }
+        NDArray y = Ops.linear(x, w, bias);
+        NDList parts = y.split(FusedProjections.splitPoints(rows), y.getShape().dimension() - 1);
+        NDArray[] out = new NDArray[modules.length];
+        for (int i = 0; i < modules.length; i++) {
+            out[i] = parts.get(i);
+            NDArray a = lora == null || merged ? null : lora.a(index, modules[i]);
+            if (a != null) {
+                NDArray b = lora.b(index, modules[i]);
+                out[i] = out[i].add(Ops.linear(Ops.linear(x, a, null), b, null).mul(lora.scale()));
+            }
+        }
+        return out;
     }
 
     /**

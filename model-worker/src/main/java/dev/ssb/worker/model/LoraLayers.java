@@ -160,6 +160,56 @@ public final class LoraLayers implements AutoCloseable {
         return w;
     }
 
+    /**
+     * As {@link #merged} for a fused group of projections ({@code base} their weights concatenated
+     * along the output rows, {@code rows} each module's share): {@code base + scale·[B₁A₁; B₂A₂;
+     * …]}, with zero rows for the modules that are not targets. Kept until {@link #close}.
+     *
+     * @return null when none of {@code modules} is a target
+     */
+    NDArray mergedGroup(int layer, String[] modules, long[] rows, NDArray base) {
+        boolean any = false;
+        for (String m : modules) {
+            any |= a(layer, m) != null;
+        }
+        if (!any) {
+            return null;
+        }
+        String key = key(layer, String.join("+", modules), 'M');
+        NDArray w = merged.get(key);
+        if (w == null) {
+            try (NDManager tmp = manager.newSubManager()) {
+                NDArray wide = base.toType(DataType.FLOAT32, true);
+                wide.attach(tmp);
+                long in = base.getShape().get(1);
+                ai.djl.ndarray.NDList deltas = new ai.djl.ndarray.NDList();
+                for (int i = 0; i < modules.length; i++) {
+                    NDArray a = a(layer, modules[i]);
+                    if (a == null) {
+                        deltas.add(tmp.zeros(new Shape(rows[i], in), DataType.FLOAT32));
+                    } else {
+                        NDArray bf = b(layer, modules[i]).toType(DataType.FLOAT32, true);
+                        bf.attach(tmp);
+                        NDArray af = a.toType(DataType.FLOAT32, true);
+                        af.attach(tmp);
+                        NDArray delta = bf.matMul(af).mul(scale());
+                        delta.attach(tmp);
+                        deltas.add(delta);
+                    }
+                }
+                NDArray delta = ai.djl.ndarray.NDArrays.concat(deltas, 0);
+                delta.attach(tmp);
+                w = wide.add(delta);
+                if (base.getDataType() != DataType.FLOAT32) {
+                    w = w.toType(base.getDataType(), false);
+                }
+                w.attach(manager);
+            }
+            merged.put(key, w);
+        }
+        return w;
+    }
+
     /** Copies the current values back to JVM memory (float32). */
     public LoraAdapter toAdapter() {
         Map<String, HostTensor> out = new LinkedHashMap<>();

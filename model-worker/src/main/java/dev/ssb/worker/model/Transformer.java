@@ -35,6 +35,7 @@ public final class Transformer implements AutoCloseable {
     private final ModelConfig config;
     private final NDManager manager;
     private final DataType dtype;
+    private final Map<String, NDArray> weights;
     private final Map<String, NDArray> parameters;
     private final DecoderLayer[] layers;
     private final NDArray embed;
@@ -47,14 +48,17 @@ public final class Transformer implements AutoCloseable {
             ModelConfig config,
             NDManager manager,
             DataType dtype,
-            Map<String, NDArray> parameters) {
+            Map<String, NDArray> parameters,
+            boolean fuse) {
         this.config = config;
         this.manager = manager;
         this.dtype = dtype;
+        this.weights = parameters;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.layers = new DecoderLayer[config.numHiddenLayers()];
         for (int i = 0; i < layers.length; i++) {
-            layers[i] = new DecoderLayer(config, dtype, i, parameters);
+            FusedProjections fused = fuse ? FusedProjections.fuse(config, i, parameters) : null;
+            layers[i] = new DecoderLayer(config, dtype, i, parameters, fused);
         }
         this.embed = parameters.get(WeightNames.EMBED);
         this.norm = parameters.get(WeightNames.NORM);
@@ -78,7 +82,13 @@ public final class Transformer implements AutoCloseable {
     /**
      * As {@link #create(ModelConfig, TensorSource, Device, DataType)}; with {@code trainable} the
      * weights never share memory with the source (a read-only memory-mapped file would crash the
-     * JVM on the first in-place optimizer update), at the cost of a copy.
+     * JVM on the first in-place optimizer update), at the cost of a copy, and every projection
+     * stays its own array (see {@link #separateProjections}).
+     *
+     * <p>Otherwise each layer's q/k/v weights (and biases) are concatenated into one {@code [q +
+     * 2·kv, hidden]} array and gate/up into one {@code [2·intermediate, hidden]} array, so a
+     * forward pass makes one matrix product for each group; {@link #parameters} then holds row
+     * views of the fused arrays under the Hugging Face names, not second copies.
      */
     public static Transformer create(
             ModelConfig config,
@@ -127,7 +137,7 @@ public final class Transformer implements AutoCloseable {
                 array.setName(name);
                 params.put(name, array);
             }
-            Transformer t = new Transformer(config, manager, dtype, params);
+            Transformer t = new Transformer(config, manager, dtype, params, !trainable);
             LOG.info(
                     "Loaded {} {} tensors ({} parameters) on {} in {} ms",
                     params.size(),
@@ -166,6 +176,36 @@ public final class Transformer implements AutoCloseable {
      */
     public Map<String, NDArray> parameters() {
         return parameters;
+    }
+
+    /**
+     * Whether q/k/v and gate/up are fused (see {@link #create(ModelConfig, TensorSource, Device,
+     * DataType, boolean)}).
+     */
+    public boolean fusedProjections() {
+        return layers.length > 0 && layers[0].fused();
+    }
+
+    /**
+     * Turns fused q/k/v and gate/up weights back into separate arrays (copies; the fused arrays are
+     * released), so that each is a leaf of its own for full-parameter training and an in-place
+     * update of one reaches the forward pass. A no-op when they are separate already.
+     */
+    public void separateProjections() {
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i].fused()) {
+                FusedProjections fused = layers[i].fusedProjections();
+                for (String name : fused.viewNames()) {
+                    NDArray view = weights.get(name);
+                    NDArray copy = view.duplicate();
+                    copy.setName(name);
+                    weights.put(name, copy);
+                    view.close();
+                }
+                fused.close();
+                layers[i] = new DecoderLayer(config, dtype, i, weights, null);
+            }
+        }
     }
 
     /** The LoRA layers applied to the projections, or null. */

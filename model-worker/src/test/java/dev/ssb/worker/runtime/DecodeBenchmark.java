@@ -125,9 +125,15 @@ public final class DecodeBenchmark {
 
     /** The demo's first 256 training problems as rollout prompts, K seeds each. */
     private static List<GenerationRequest> demoRequests(PtLanguageModel model) throws IOException {
+        return demoRequests(model, problems);
+    }
+
+    /** The demo's first {@code count} training problems as rollout prompts, K seeds each. */
+    static List<GenerationRequest> demoRequests(PtLanguageModel model, int count)
+            throws IOException {
         Path dir = Files.createTempDirectory("ssb-bench-decode");
         try {
-            ToyData.writeEmbeddedSplits(dir, TOY_SEED, problems, 0, false);
+            ToyData.writeEmbeddedSplits(dir, TOY_SEED, count, 0, false);
             ObjectMapper json = new ObjectMapper();
             String system = Prompts.defaults().system().strip();
             List<GenerationRequest> out = new ArrayList<>();
@@ -283,40 +289,50 @@ public final class DecodeBenchmark {
 
     /** A random checkpoint with Qwen2.5-0.5B's shapes and 2 of its 24 layers. */
     private static void qwenShaped(double matmul) {
-        ModelConfig config =
-                new ModelConfig(
-                        "qwen2",
-                        896,
-                        4864,
-                        2,
-                        14,
-                        2,
-                        64,
-                        1_000_000.0,
-                        1e-6,
-                        151_936,
-                        true,
-                        true,
-                        32_768,
-                        -1,
-                        List.of(151_643));
+        ModelConfig config = qwenConfig();
         long flops = flopParams(config, config.vocabSize());
         System.out.printf(
                 "Qwen2.5-0.5B shapes, 2 of 24 layers, random weights (%,d weights per token):%n",
                 flops);
         try (Transformer model = TinyModels.load(config, TinyModels.uniformWeights(config, 1))) {
-            SplittableRandom random = new SplittableRandom(5);
-            List<GenerationRequest> requests = new ArrayList<>();
-            for (int i = 0; i < BATCH; i++) {
-                int[] prompt = random.ints(16 + random.nextInt(49), 0, 151_000).toArray();
-                requests.add(new GenerationRequest(prompt, i));
-            }
+            List<GenerationRequest> requests = qwenRequests();
             SamplingParams params = new SamplingParams(0.8f, 50, 1f, 48);
             Generator generator = new Generator(model, config.vocabSize(), List.of());
             generator.generate(requests.subList(0, 2), params.withMaxNewTokens(2), BATCH);
             run(generator, requests, params, Batching.STATIC, flops, matmul);
             run(generator, requests, params, Batching.CONTINUOUS, flops, matmul);
         }
+    }
+
+    /** 16 random prompts of 16–64 tokens below id 151,000. */
+    static List<GenerationRequest> qwenRequests() {
+        SplittableRandom random = new SplittableRandom(5);
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (int i = 0; i < BATCH; i++) {
+            int[] prompt = random.ints(16 + random.nextInt(49), 0, 151_000).toArray();
+            requests.add(new GenerationRequest(prompt, i));
+        }
+        return requests;
+    }
+
+    /** Qwen2.5-0.5B's shapes with 2 of its 24 layers. */
+    static ModelConfig qwenConfig() {
+        return new ModelConfig(
+                "qwen2",
+                896,
+                4864,
+                2,
+                14,
+                2,
+                64,
+                1_000_000.0,
+                1e-6,
+                151_936,
+                true,
+                true,
+                32_768,
+                -1,
+                List.of(151_643));
     }
 
     /** Weights multiplied per token: the model's weights less the embedding, plus the LM head. */

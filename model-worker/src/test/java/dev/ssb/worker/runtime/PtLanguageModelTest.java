@@ -328,8 +328,15 @@ class PtLanguageModelTest {
         assertThat(saved.resolve("tokenizer.json")).exists();
         try (LanguageModel merged = ModelWorker.load(saved.toString(), Device.cpu())) {
             assertThat(merged.adapter()).isEmpty();
+            // x·(W + s·B·A) vs x·W + s·(x·A)·B: float32 rounding only. The logits reach ~200 here,
+            // where 1e-4 is 7 ulps; fused q/k/v and gate/up products round differently (1.7e-4
+            // measured vs 5e-5 unfused), so the bound is relative: 2e-6 of the largest logit
+            double largest = 0;
+            for (float v : adapted) {
+                largest = Math.max(largest, Math.abs(v));
+            }
             assertThat(TestMath.maxAbsDiff(lastLogits((PtLanguageModel) merged, ids), adapted))
-                    .isLessThanOrEqualTo(1e-4);
+                    .isLessThanOrEqualTo(2e-6 * largest);
         }
     }
 
