@@ -30,14 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Reproduces the open issue of docs/grpo.md: decoding with an adapter on one thread, then the
  * policy gradient of the same replies on another thread, gives a different gradient in some rounds.
- * A variant of this probe (the project's system prompt, all seven LoRA modules) measured on
- * 2026-12-05 gave norms 88.20, 37.53, 88.20, 88.20 over four identical rounds; on one thread the
- * rounds agreed. This exact version was not run. About 2.5 minutes; disabled until the cause is
- * found.
+ * This version (the toy system prompt, all seven LoRA modules) was run twice on 2026-12-05 on main
+ * after the fused-projection merge, with the disabled condition deactivated: the first run gave
+ * norms 69.79, 5.5e36, 69.79, 69.79 over four identical rounds and failed; the second passed. About
+ * 2 minutes; disabled until the cause is found. Run it with {@code mvn -pl model-worker test
+ * -Dtest=CrossThreadGradientProbe
+ * -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}.
  */
 @Disabled(
         "open issue: gradients after decoding on another thread are not repeatable (docs/grpo.md)")
 class CrossThreadGradientProbe {
+
+    /** The system prompt of the measured runs (a backspace where conf/prompts has a backslash). */
+    private static final String SYSTEM =
+            "Solve the problem step by step, one calculation per line. End with \boxed{answer}. ";
 
     @TempDir Path tmp;
 
@@ -54,7 +60,17 @@ class CrossThreadGradientProbe {
                 decoder.submit(() -> ModelWorker.load(ModelWorker.EMBEDDED, Device.cpu())).get()) {
             LoraAdapter adapter =
                     LoraAdapter.initialize(
-                            new LoraConfig(8, 16, List.of("q_proj", "v_proj", "up_proj")),
+                            new LoraConfig(
+                                    8,
+                                    16,
+                                    List.of(
+                                            "q_proj",
+                                            "k_proj",
+                                            "v_proj",
+                                            "o_proj",
+                                            "gate_proj",
+                                            "up_proj",
+                                            "down_proj")),
                             model.config(),
                             3);
             List<Double> norms = new ArrayList<>();
@@ -63,7 +79,11 @@ class CrossThreadGradientProbe {
                 List<GenerationRequest> requests = new ArrayList<>();
                 for (int q = 0; q < questions.size(); q++) {
                     int[] prompt =
-                            model.encodeChat(List.of(ChatMessage.user(questions.get(q))), true);
+                            model.encodeChat(
+                                    List.of(
+                                            ChatMessage.system(SYSTEM),
+                                            ChatMessage.user(questions.get(q))),
+                                    true);
                     for (int i = 0; i < 8; i++) {
                         requests.add(new GenerationRequest(prompt, q * 8 + i));
                         prompts.add(prompt);
