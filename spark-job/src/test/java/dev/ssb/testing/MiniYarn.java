@@ -96,6 +96,25 @@ public final class MiniYarn implements AutoCloseable {
      * e.g. {@code "application_1_0001 FINISHED SUCCEEDED"}.
      */
     public List<String> applications() {
+        return applicationStates();
+    }
+
+    /**
+     * {@link #applications()} once every application has a final status (its application master
+     * unregisters a moment after a client-mode driver exits), or after {@code timeout}.
+     */
+    public List<String> applicationsWhenDone(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> apps = applicationStates();
+        while (apps.stream().anyMatch(a -> a.endsWith(" UNDEFINED"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            apps = applicationStates();
+        }
+        return apps;
+    }
+
+    private List<String> applicationStates() {
         return yarn.getResourceManager().getRMContext().getRMApps().values().stream()
                 .map(
                         a ->
