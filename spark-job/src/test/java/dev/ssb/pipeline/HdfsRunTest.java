@@ -24,11 +24,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -49,10 +47,6 @@ import picocli.CommandLine;
 class HdfsRunTest {
 
     private static final int PROBLEMS = 4;
-
-    /** Columns that name where, when or with what settings' hash a row was computed. */
-    private static final Pattern CIRCUMSTANTIAL =
-            Pattern.compile("executor_id|.*_ms|config_hash|file");
 
     @TempDir static Path tmp;
     private static MiniDFSCluster dfs;
@@ -119,8 +113,9 @@ class HdfsRunTest {
         for (String table : List.of("problems", "rollouts")) {
             String remotePath = hdfs + "/runs/h/" + table;
             assertThat(fs.exists(hadoop(remotePath + "/" + RunLayout.MANIFEST))).isTrue();
-            Dataset<Row> remote = comparable(spark.read().parquet(remotePath));
-            Dataset<Row> local = comparable(spark.read().parquet(tmp + "/local/runs/h/" + table));
+            Dataset<Row> remote = ComparableRows.of(spark.read().parquet(remotePath));
+            Dataset<Row> local =
+                    ComparableRows.of(spark.read().parquet(tmp + "/local/runs/h/" + table));
             assertThat(local.count()).as(table).isGreaterThanOrEqualTo(PROBLEMS);
             assertThat(remote.count()).as(table).isEqualTo(local.count());
             assertThat(remote.exceptAll(local).count()).as(table).isZero();
@@ -181,16 +176,6 @@ class HdfsRunTest {
                         "--set", "data.partitions=2"));
         args.addAll(Arrays.asList(more));
         return args.toArray(String[]::new);
-    }
-
-    /** The table's rows without circumstantial columns. */
-    private static Dataset<Row> comparable(Dataset<Row> table) {
-        Column[] kept =
-                Arrays.stream(table.columns())
-                        .filter(c -> !CIRCUMSTANTIAL.matcher(c).matches())
-                        .map(table::col)
-                        .toArray(Column[]::new);
-        return table.select(kept);
     }
 
     private static org.apache.hadoop.fs.Path hadoop(Path local) {
