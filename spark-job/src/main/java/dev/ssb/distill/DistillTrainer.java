@@ -1,8 +1,5 @@
 package dev.ssb.distill;
 
-import static java.util.Objects.requireNonNull;
-
-import dev.ssb.spark.Seeds;
 import dev.ssb.worker.api.AdamW;
 import dev.ssb.worker.api.GradientResult;
 import dev.ssb.worker.api.Gradients;
@@ -28,33 +25,12 @@ import org.slf4j.LoggerFactory;
  * training, so the loss curve does not depend on the shard count. Its traffic per step is one
  * adapter out and one gradient in, whatever the shard count, recorded as {@code driver_bytes}.
  */
-final class DistillTrainer {
+final class DistillTrainer extends AdapterTrainer<TrainData, StepMetrics> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DistillTrainer.class);
     static final String LORA_STREAM = "distill-lora";
 
-    /** Called on the driver after every step (and its checkpoint); tests use it to "kill" a run. */
-    @FunctionalInterface
-    interface StepListener {
-        void afterStep(StepMetrics metrics);
-
-        StepListener NONE = m -> {};
-    }
-
-    /**
-     * @param adapter the trained adapter
-     * @param metrics one row per step, 1..total
-     * @param modelId the base model's id
-     * @param resumedFrom the checkpoint step the run continued from, 0 for a fresh run
-     */
-    record Result(
-            LoraAdapter adapter, List<StepMetrics> metrics, String modelId, int resumedFrom) {}
-
-    private final JavaSparkContext jsc;
     private final DistillSettings settings;
-    private final String stageHash;
-    private final DistillCheckpoints checkpoints;
-    private final StepListener listener;
     private DriverTraffic traffic;
 
     DistillTrainer(
@@ -62,27 +38,14 @@ final class DistillTrainer {
             DistillSettings settings,
             String stageHash,
             DistillCheckpoints checkpoints,
-            StepListener listener) {
-        this.jsc = requireNonNull(jsc, "jsc is null");
-        this.settings = requireNonNull(settings, "settings is null");
-        this.stageHash = requireNonNull(stageHash, "stageHash is null");
-        this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
-        this.listener = requireNonNull(listener, "listener is null");
-    }
-
-    /** Gradient shards per step: distill.workers, else one per executor. */
-    int workers() {
-        if (settings.workers() > 0) {
-            return settings.workers();
-        }
-        if (jsc.sc().isLocal()) {
-            return 1;
-        }
-        return Math.max(1, jsc.sc().getExecutorMemoryStatus().size() - 1); // minus the driver
+            StepListener<StepMetrics> listener) {
+        super(jsc, settings, stageHash, checkpoints, listener);
+        this.settings = settings;
     }
 
     /** Trains on {@code data}, from the latest checkpoint when {@code resume}. */
-    Result train(TrainData data, boolean resume) {
+    @Override
+    public Result<StepMetrics> train(TrainData data, boolean resume) {
         try (DriverTraffic t = DriverTraffic.attach(jsc.sc())) {
             traffic = t;
             return run(data, resume);
@@ -91,7 +54,7 @@ final class DistillTrainer {
         }
     }
 
-    private Result run(TrainData data, boolean resume) {
+    private Result<StepMetrics> run(TrainData data, boolean resume) {
         DataOrder order = new DataOrder(data.size(), settings.batchSize(), settings.runSeed());
         int perEpoch = order.stepsPerEpoch();
         int total = perEpoch * settings.epochs();
@@ -104,21 +67,7 @@ final class DistillTrainer {
         Optional<TrainState> saved = resume ? checkpoints.latest() : Optional.empty();
         if (saved.isPresent()) {
             TrainState s = saved.get();
-            if (!s.stageConfigHash().equals(stageHash)) {
-                throw new IllegalStateException(
-                        String.format(
-                                "Cannot resume distill from checkpoint step-%s: it was made with"
-                                        + " stage config hash %s but the current one is %s (run"
-                                        + " without --resume to start over)",
-                                s.step(), s.stageConfigHash(), stageHash));
-            }
-            if (s.step() > total) {
-                throw new IllegalStateException(
-                        String.format(
-                                "Cannot resume distill from checkpoint step-%s: the run has only"
-                                        + " %s steps",
-                                s.step(), total));
-            }
+            checkResumable("distill", s.step(), s.stageConfigHash(), total);
             params = AdapterPayload.of(s.adapter()).tensors();
             adamW.importState(s.optimizer());
             metrics.addAll(s.metrics());
@@ -139,13 +88,7 @@ final class DistillTrainer {
                         "Starting distill over: removing the checkpoints under {}",
                         checkpoints.root());
             }
-            checkpoints.clear();
-            long seed = Seeds.seed(settings.runSeed(), LORA_STREAM, "adapter", 0);
-            GradientTasks.Init.Result init =
-                    jsc.parallelize(List.of(0), 1)
-                            .map(new GradientTasks.Init(settings, seed))
-                            .collect()
-                            .get(0);
+            GradientTasks.Init.Result init = freshStart(LORA_STREAM);
             params = init.adapter().tensors();
             modelId = init.modelId();
         }
@@ -213,7 +156,7 @@ final class DistillTrainer {
                 listener.afterStep(m);
             }
         }
-        return new Result(new LoraAdapter(lora, params), metrics, modelId, start);
+        return new Result<>(new LoraAdapter(lora, params), metrics, modelId, start);
     }
 
     /**
