@@ -50,16 +50,20 @@ public final class DistillStage {
                     .add("k", DataTypes.IntegerType)
                     .add("temperature", DataTypes.FloatType);
 
+    /** Its names, as its declaration in {@code dev.ssb.pipeline.Stages} shows them. */
+    public static final TrainingStage.Tables TABLES =
+            new TrainingStage.Tables(
+                    NAME,
+                    TEACHER_LOGITS,
+                    "teacher-logits",
+                    TRAIN_METRICS,
+                    StepMetrics.SCHEMA,
+                    ADAPTER,
+                    WORK_DIR);
+
     private static final TrainingStage<DistillSettings, StepMetrics, DistillTrainer> STAGE =
             new TrainingStage<>(
-                    new TrainingStage.Tables(
-                            NAME,
-                            TEACHER_LOGITS,
-                            "teacher-logits",
-                            TRAIN_METRICS,
-                            StepMetrics.SCHEMA,
-                            ADAPTER,
-                            WORK_DIR),
+                    TABLES,
                     Stream.concat(
                                     Stream.of("distill."),
                                     TeacherLogitsStage.CONFIG_PREFIXES.stream())

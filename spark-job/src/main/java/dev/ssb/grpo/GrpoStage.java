@@ -44,16 +44,20 @@ public final class GrpoStage {
                     SsbProperties.PROMPTS_SYSTEM,
                     SsbProperties.SEED);
 
+    /** Its names, as its declaration in {@code dev.ssb.pipeline.Stages} shows them. */
+    public static final TrainingStage.Tables TABLES =
+            new TrainingStage.Tables(
+                    NAME,
+                    IngestStage.PROBLEMS,
+                    "ingest",
+                    GRPO_METRICS,
+                    GrpoMetrics.SCHEMA,
+                    ADAPTER,
+                    WORK_DIR);
+
     private static final TrainingStage<GrpoSettings, GrpoMetrics, GrpoTrainer> STAGE =
             new TrainingStage<>(
-                    new TrainingStage.Tables(
-                            NAME,
-                            IngestStage.PROBLEMS,
-                            "ingest",
-                            GRPO_METRICS,
-                            GrpoMetrics.SCHEMA,
-                            ADAPTER,
-                            WORK_DIR),
+                    TABLES,
                     Stream.concat(Stream.of("grpo."), SHARED_KEYS.stream()).toList(),
                     GrpoSettings::from,
                     GrpoTrainer::new,
