@@ -186,13 +186,6 @@ final class CeExamples {
                     prompt, (long) prompt + RowArrays.ints(pair, "reply_ids").length);
         }
 
-        /** No training example: like teacher-logits, a pair that does not fit is left out. */
-        @Override
-        public List<Row> tooLong(
-                Row pair, ModelPartition.Tokens tokens, String modelId, String executorId) {
-            return List.of();
-        }
-
         @Override
         public List<Row> run(LanguageModel lm, List<Row> batch, String executorId) {
             List<Integer> stops = lm.stopTokenIds();

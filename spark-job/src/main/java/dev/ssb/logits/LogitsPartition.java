@@ -69,13 +69,6 @@ final class LogitsPartition implements ModelPartition.Work<LogitsPartition.Conte
                         + reply);
     }
 
-    /** No row: the manifest counts it as {@code prompt_too_long} and distill never sees it. */
-    @Override
-    public List<Row> tooLong(
-            Context context, ModelPartition.Tokens tokens, String modelId, String executorId) {
-        return List.of();
-    }
-
     @Override
     public List<Row> run(LanguageModel model, List<Context> batch, String executorId) {
         List<TeacherLogitsRequest> requests = new ArrayList<>(batch.size());
