@@ -108,6 +108,7 @@ final class DistillTrainer extends AdapterTrainer<TrainData, StepMetrics> {
         TrainProgress progress =
                 new TrainProgress(start, total, settings.epochs(), settings.logEvery());
         Batches batches = new Batches(order);
+        Loop loop = new Loop(data, total, perEpoch, workers, lora, params, adamW);
         int h = settings.syncEvery();
         for (int first = start + 1; first <= total; first += h) {
             long t0 = System.nanoTime();
@@ -118,20 +119,8 @@ final class DistillTrainer extends AdapterTrainer<TrainData, StepMetrics> {
             }
             List<StepMetrics> done =
                     h == 1
-                            ? List.of(
-                                    syncStep(
-                                            first,
-                                            data,
-                                            round.get(0),
-                                            workers,
-                                            lora,
-                                            params,
-                                            adamW,
-                                            perEpoch,
-                                            t0))
-                            : localRound(
-                                    first, data, round, total, workers, lora, params, adamW,
-                                    perEpoch, t0);
+                            ? List.of(syncStep(first, round.get(0), loop, t0))
+                            : localRound(first, round, loop, t0);
             metrics.addAll(done);
             int every = settings.checkpointEvery();
             if (last / every > (first - 1) / every || last == total) {
@@ -164,23 +153,14 @@ final class DistillTrainer extends AdapterTrainer<TrainData, StepMetrics> {
      * the last addition on an executor too), so the driver receives one gradient and broadcasts one
      * adapter whatever the number of shards; averaged over tokens; one update.
      */
-    private StepMetrics syncStep(
-            int step,
-            TrainData data,
-            int[] batch,
-            int workers,
-            LoraConfig lora,
-            Map<String, HostTensor> params,
-            AdamW adamW,
-            int perEpoch,
-            long t0) {
+    private StepMetrics syncStep(int step, int[] batch, Loop loop, long t0) {
         List<List<Integer>> shards =
-                DataOrder.shards(Arrays.stream(batch).boxed().toList(), workers);
+                DataOrder.shards(Arrays.stream(batch).boxed().toList(), loop.workers());
         int[][][] plan = new int[shards.size()][1][];
         for (int w = 0; w < plan.length; w++) {
             plan[w][0] = shards.get(w).stream().mapToInt(Integer::intValue).toArray();
         }
-        AdapterPayload payload = AdapterPayload.of(lora, params);
+        AdapterPayload payload = AdapterPayload.of(loop.lora(), loop.params());
         String key = "step-" + step;
         GradientResult sum =
                 traffic.during(
@@ -188,7 +168,8 @@ final class DistillTrainer extends AdapterTrainer<TrainData, StepMetrics> {
                         () -> {
                             Broadcast<AdapterPayload> adapter = jsc.broadcast(payload);
                             try {
-                                return data.gather(plan)
+                                return loop.data()
+                                        .gather(plan)
                                         .map(new GradientTasks.Shard(settings, adapter))
                                         .treeAggregate(
                                                 ShardGradient.empty(),
@@ -202,16 +183,16 @@ final class DistillTrainer extends AdapterTrainer<TrainData, StepMetrics> {
                             }
                         });
         long driverBytes = payload.bytes() + traffic.resultBytes(key);
-        double norm = adamW.step(params, Gradients.mean(sum));
+        double norm = loop.adamW().step(loop.params(), Gradients.mean(sum));
         return metrics(
                 step,
-                perEpoch,
+                loop.perEpoch(),
                 sum.lossKdSum(),
                 sum.lossCeSum(),
                 sum.tokens(),
                 sum.examples(),
                 norm,
-                adamW.lastLr(),
+                loop.adamW().lastLr(),
                 shards.size(),
                 (System.nanoTime() - t0) / 1_000_000,
                 driverBytes);
@@ -221,27 +202,24 @@ final class DistillTrainer extends AdapterTrainer<TrainData, StepMetrics> {
      * One local-SGD round (see {@link LocalSgd}); step times and driver bytes are the round's
      * share.
      */
-    private List<StepMetrics> localRound(
-            int first,
-            TrainData data,
-            List<int[]> round,
-            int total,
-            int workers,
-            LoraConfig lora,
-            Map<String, HostTensor> params,
-            AdamW adamW,
-            int perEpoch,
-            long t0) {
+    private List<StepMetrics> localRound(int first, List<int[]> round, Loop loop, long t0) {
         String key = "round-" + first;
         // the broadcast start: adapter and both moments, each the adapter's size
-        long startBytes = 3 * AdapterPayload.of(lora, params).bytes();
+        long startBytes = 3 * AdapterPayload.of(loop.lora(), loop.params()).bytes();
         LocalSgd.Sum r =
                 traffic.during(
                         key,
                         () ->
                                 LocalSgd.round(
-                                        jsc, settings, total, lora, params, adamW, data, round,
-                                        workers));
+                                        jsc,
+                                        settings,
+                                        loop.total(),
+                                        loop.lora(),
+                                        loop.params(),
+                                        loop.adamW(),
+                                        loop.data(),
+                                        round,
+                                        loop.workers()));
         long driverBytes = (startBytes + traffic.resultBytes(key)) / round.size();
         long ms = (System.nanoTime() - t0) / 1_000_000 / round.size();
         List<StepMetrics> out = new ArrayList<>();
@@ -250,13 +228,13 @@ final class DistillTrainer extends AdapterTrainer<TrainData, StepMetrics> {
             out.add(
                     metrics(
                             step,
-                            perEpoch,
+                            loop.perEpoch(),
                             r.kdSums()[i],
                             r.ceSums()[i],
                             r.tokens()[i],
                             r.examples()[i],
                             r.weightedNorms()[i] / r.tokens()[i],
-                            adamW.config().lrAt(step - 1),
+                            loop.adamW().config().lrAt(step - 1),
                             r.workers(),
                             ms,
                             driverBytes));
@@ -293,6 +271,16 @@ final class DistillTrainer extends AdapterTrainer<TrainData, StepMetrics> {
                 ms,
                 driverBytes);
     }
+
+    /** What every step of one training run works on: the data, its shape and the state. */
+    private record Loop(
+            TrainData data,
+            int total,
+            int perEpoch,
+            int workers,
+            LoraConfig lora,
+            Map<String, HostTensor> params,
+            AdamW adamW) {}
 
     /** The example indices of each step's global batch ({@link DataOrder}), one epoch cached. */
     private static final class Batches {
