@@ -1,6 +1,5 @@
 package dev.ssb.compare;
 
-
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.curate.CurateSettings;
