@@ -156,7 +156,8 @@ public final class AcceptRounds {
                 roundDirs.isEmpty()
                         ? spark.createDataFrame(List.of(), RolloutStage.ROLLOUTS_SCHEMA)
                         : readAll(spark, roundDirs, RolloutStage.ROLLOUTS, selection);
-        StageOutput.Result result = RolloutStage.write(run, out, rollouts, extra);
+        StageOutput.Result result =
+                run.writeTable(out, RolloutStage.ROLLOUTS, rollouts, RolloutStage::counts, extra);
         writeSelection(hadoop, work, rolloutHash(config), extra);
         for (String dir : roundDirs) {
             delete(new Path(dir), hadoop);
@@ -202,7 +203,8 @@ public final class AcceptRounds {
         selection
                 .filter(s -> reuse)
                 .ifPresent(s -> extra.put("data_ended", s.path("data_ended").asLong()));
-        return CurateStage.write(run, out, contexts, extra);
+        return run.writeTable(
+                out, CurateStage.TEACHER_CONTEXTS, contexts, CurateStage::counts, extra);
     }
 
     private static Path workDir(StageRun run) {

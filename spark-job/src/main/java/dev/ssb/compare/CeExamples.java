@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
 
 import dev.ssb.distill.DistillStage;
+import dev.ssb.spark.RowArrays;
 import dev.ssb.stage.ModelPartition;
 import dev.ssb.stage.ModelTask;
 import dev.ssb.table.Schemas;
@@ -143,7 +144,7 @@ final class CeExamples {
     /** One training row from a pair, given the student prompt's ids. */
     static Row row(
             Row pair, int[] studentPromptIds, float temperature, String modelId, ModelTask t) {
-        int[] reply = ids(pair, "reply_ids");
+        int[] reply = RowArrays.ints(pair, "reply_ids");
         if (reply.length == 0) {
             throw new IllegalArgumentException(
                     "Invalid training pair " + pair.getAs("problem_id") + ": empty reply");
@@ -181,14 +182,8 @@ final class CeExamples {
         @Override
         public ModelPartition.Tokens encode(LanguageModel lm, Row pair) {
             int prompt = lm.encodeChat(model.studentMessages(pair.getAs("question")), true).length;
-            return new ModelPartition.Tokens(prompt, (long) prompt + ids(pair, "reply_ids").length);
-        }
-
-        /** No training example: like teacher-logits, a pair that does not fit is left out. */
-        @Override
-        public List<Row> tooLong(
-                Row pair, ModelPartition.Tokens tokens, String modelId, String executorId) {
-            return List.of();
+            return new ModelPartition.Tokens(
+                    prompt, (long) prompt + RowArrays.ints(pair, "reply_ids").length);
         }
 
         @Override
@@ -196,7 +191,7 @@ final class CeExamples {
             List<Integer> stops = lm.stopTokenIds();
             List<Row> rows = new ArrayList<>(batch.size());
             for (Row pair : batch) {
-                int[] reply = ids(pair, "reply_ids");
+                int[] reply = RowArrays.ints(pair, "reply_ids");
                 if (reply.length == 0 || !stops.contains(reply[reply.length - 1])) {
                     throw new IllegalStateException(
                             String.format(
@@ -209,14 +204,5 @@ final class CeExamples {
             }
             return rows;
         }
-    }
-
-    private static int[] ids(Row row, String column) {
-        List<Integer> list = row.getList(row.fieldIndex(column));
-        int[] out = new int[list.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = list.get(i);
-        }
-        return out;
     }
 }

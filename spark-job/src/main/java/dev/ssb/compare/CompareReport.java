@@ -70,9 +70,9 @@ final class CompareReport {
                             r.tokens(),
                             r.sampledTokens(),
                             r.cpuSeconds(),
-                            percent(r.greedy(), false),
-                            percent(r.sampled().passAt1(), false),
-                            percent(r.sampled().majority(), false),
+                            r.greedy().percent(false),
+                            r.sampled().passAt1().percent(false),
+                            r.sampled().majority().percent(false),
                             difference(r.greedyDifference()),
                             difference(r.sampledDifference().map(EvalSummary.Difference::passAt1)),
                             difference(
@@ -94,7 +94,7 @@ final class CompareReport {
     }
 
     private static String difference(Optional<Interval> d) {
-        return d.map(x -> percent(x, true)).orElse("–");
+        return d.map(x -> x.percent(true)).orElse("–");
     }
 
     static byte[] json(CompareResult result) {
@@ -119,16 +119,16 @@ final class CompareReport {
             m.put("cpu_seconds", r.cpuSeconds());
             m.put("problems", r.sampled().problems());
             m.put("k", r.sampled().samplesPerProblem());
-            put(m, "greedy_pass_at_1", r.greedy());
-            put(m, "pass_at_1", r.sampled().passAt1());
-            put(m, "maj_at_k", r.sampled().majority());
+            r.greedy().putInto(m, "greedy_pass_at_1");
+            r.sampled().passAt1().putInto(m, "pass_at_1");
+            r.sampled().majority().putInto(m, "maj_at_k");
             m.put("mean_tokens", r.sampled().meanTokens());
-            r.greedyDifference().ifPresent(d -> put(m, "greedy_minus_base", d));
+            r.greedyDifference().ifPresent(d -> d.putInto(m, "greedy_minus_base"));
             r.sampledDifference()
                     .ifPresent(
                             d -> {
-                                put(m, "pass_at_1_minus_base", d.passAt1());
-                                put(m, "maj_at_k_minus_base", d.majority());
+                                d.passAt1().putInto(m, "pass_at_1_minus_base");
+                                d.majority().putInto(m, "maj_at_k_minus_base");
                             });
             m.put("adapter", r.adapter().orElse(null));
             m.put("run", r.run());
@@ -138,31 +138,6 @@ final class CompareReport {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write compare summary", e);
         }
-    }
-
-    private static void put(ObjectNode parent, String name, Interval interval) {
-        ObjectNode node = parent.putObject(name);
-        node.put("estimate", interval.estimate());
-        node.put("lower", interval.lower());
-        node.put("upper", interval.upper());
-        node.put("method", interval.method());
-    }
-
-    /** {@code 30.0% (27.0–33.1)}, or signed points {@code +11.7 pp (+9.3, +14.1)}. */
-    static String percent(Interval i, boolean signed) {
-        return signed
-                ? String.format(
-                        Locale.ROOT,
-                        "%+.1f pp (%+.1f, %+.1f)",
-                        100 * i.estimate(),
-                        100 * i.lower(),
-                        100 * i.upper())
-                : String.format(
-                        Locale.ROOT,
-                        "%.1f%% (%.1f–%.1f)",
-                        100 * i.estimate(),
-                        100 * i.lower(),
-                        100 * i.upper());
     }
 
     private static void writeBytes(Configuration hadoop, Path path, byte[] bytes) {

@@ -1,7 +1,5 @@
 package dev.ssb.compare;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.curate.CurateSettings;
@@ -10,12 +8,9 @@ import dev.ssb.ingest.IngestStage;
 import dev.ssb.pipeline.Stages;
 import dev.ssb.rollout.RolloutStage;
 import dev.ssb.spark.Partitions;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * SSB without the wrong attempt: the teacher is shown the question and the correct attempt only
@@ -40,26 +35,6 @@ final class NoHintWrongMethod implements CompareMethod {
         return List.of();
     }
 
-    /** Accepted contexts and every reject reason, as curate's manifest counts them. */
-    private static Map<String, Long> counts(Dataset<Row> written) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("accepted", written.filter(col("accepted")).count());
-        List<Row> reasons =
-                written.filter(col("reject_reason").isNotNull())
-                        .groupBy("reject_reason")
-                        .count()
-                        .collectAsList();
-        for (String reason : CurateStage.REJECT_REASONS) {
-            counts.put(
-                    reason,
-                    reasons.stream()
-                            .filter(r -> r.getString(0).equals(reason))
-                            .mapToLong(r -> r.getLong(1))
-                            .sum());
-        }
-        return counts;
-    }
-
     @Override
     public Optional<Training> train(CompareContext context) {
         SsbConfig data =
@@ -78,7 +53,7 @@ final class NoHintWrongMethod implements CompareMethod {
                                         data.intValue(SsbProperties.DATA_PARTITIONS)),
                                 context.readRun(RolloutStage.ROLLOUTS),
                                 settings),
-                NoHintWrongMethod::counts);
+                CurateStage::acceptCounts);
         Stages.run(Stages.TEACHER_LOGITS, context.spark(), data, context.force(), false);
         return Optional.of(
                 context.distill(context.dataLayout(), Map.of())

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.ssb.config.Prompts;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
-import dev.ssb.stage.CheckpointSampling;
 import dev.ssb.stage.Decoding;
 import dev.ssb.stage.ModelTask;
 import java.io.Serializable;
@@ -52,16 +51,7 @@ public record CurateSettings(
         boolean showWrong = config.bool(SsbProperties.TEACHER_SHOW_WRONG_ATTEMPT);
         return new CurateSettings(
                 ModelTask.from(config),
-                new Decoding(
-                        (float)
-                                CheckpointSampling.number(
-                                        config, SsbProperties.TEACHER_TEMPERATURE),
-                        (int) CheckpointSampling.number(config, SsbProperties.ROLLOUT_TOP_K),
-                        (float) CheckpointSampling.number(config, SsbProperties.ROLLOUT_TOP_P),
-                        config.intValue(SsbProperties.TEACHER_MAX_NEW_TOKENS),
-                        (float)
-                                CheckpointSampling.number(
-                                        config, SsbProperties.ROLLOUT_REPETITION_PENALTY)),
+                Decoding.from(config, "teacher.", "rollout."),
                 config.intValue(SsbProperties.TEACHER_BATCH_SIZE),
                 TeacherPrompt.stripTrailingNewlines(
                         Prompts.read(config.string(SsbProperties.PROMPTS_TEACHER)), showWrong),

@@ -124,29 +124,33 @@ public final class CurateStage {
 
     /** The stage's body (declared in {@code dev.ssb.pipeline.Stages}). */
     public static StageOutput.Result write(StageRun run, StageOutput out) {
-        return write(
-                run,
-                out,
+        Dataset<Row> contexts =
                 transform(
                         run.readByProblem(IngestStage.PROBLEMS),
                         run.read(RolloutStage.ROLLOUTS),
-                        CurateSettings.from(run.config())),
-                Map.of());
+                        CurateSettings.from(run.config()));
+        return run.writeTable(out, TEACHER_CONTEXTS, contexts, CurateStage::counts, Map.of());
     }
 
     /**
-     * Writes {@code contexts} as the stage's table and reports its counts: problems, accepted and
-     * each reject reason, then {@code extra}.
+     * The counts of a {@code teacher_contexts} table: problems, accepted and each reject reason.
      */
-    public static StageOutput.Result write(
-            StageRun run, StageOutput out, Dataset<Row> contexts, Map<String, Long> extra) {
-        long rows = out.writeTable(TEACHER_CONTEXTS, contexts);
-        Dataset<Row> written = run.read(TEACHER_CONTEXTS);
+    public static Map<String, Long> counts(long rows, Dataset<Row> written) {
         Map<String, Long> counts = new LinkedHashMap<>();
         counts.put("problems", rows);
-        counts.put("accepted", written.filter(col("accepted")).count());
+        counts.putAll(acceptCounts(written));
+        return counts;
+    }
+
+    /**
+     * The accepted contexts of a {@code teacher_contexts} table and the rejected ones by each
+     * reason of {@link #REJECT_REASONS}, as the manifest counts them.
+     */
+    public static Map<String, Long> acceptCounts(Dataset<Row> contexts) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("accepted", contexts.filter(col("accepted")).count());
         List<Row> reasons =
-                written.filter(col("reject_reason").isNotNull())
+                contexts.filter(col("reject_reason").isNotNull())
                         .groupBy("reject_reason")
                         .count()
                         .collectAsList();
@@ -158,7 +162,6 @@ public final class CurateStage {
                             .mapToLong(r -> r.getLong(1))
                             .sum());
         }
-        counts.putAll(extra);
-        return new StageOutput.Result(run.inputPaths(), StageRun.modelIds(written), counts);
+        return counts;
     }
 }

@@ -8,7 +8,6 @@ import dev.ssb.worker.api.LoraConfig;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A LoRA adapter in a Java-serializable form: what the driver broadcasts each step and what the
@@ -35,24 +34,19 @@ public record AdapterPayload(
         names = List.copyOf(requireNonNull(names, "names is null"));
         shapes = List.copyOf(requireNonNull(shapes, "shapes is null"));
         data = List.copyOf(requireNonNull(data, "data is null"));
-        if (names.size() != shapes.size() || names.size() != data.size()) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "Invalid adapter payload: %s names, %s shapes, %s tensors",
-                            names.size(), shapes.size(), data.size()));
-        }
+        TensorMap.checkSizes("adapter payload", names, shapes, data);
     }
 
     /** A payload sharing the arrays of {@code tensors} (serialization copies them). */
     public static AdapterPayload of(LoraConfig config, Map<String, HostTensor> tensors) {
-        TreeMap<String, HostTensor> sorted = new TreeMap<>(tensors);
+        TensorMap sorted = TensorMap.of(tensors);
         return new AdapterPayload(
                 config.rank(),
                 config.alpha(),
                 config.targetModules(),
-                List.copyOf(sorted.keySet()),
-                sorted.values().stream().map(HostTensor::shape).toList(),
-                sorted.values().stream().map(HostTensor::data).toList());
+                sorted.names(),
+                sorted.shapes(),
+                sorted.data());
     }
 
     public static AdapterPayload of(LoraAdapter adapter) {
@@ -70,11 +64,7 @@ public record AdapterPayload(
 
     /** Deep copies of the tensors, by name: the driver's mutable parameters. */
     public Map<String, HostTensor> tensors() {
-        Map<String, HostTensor> out = new TreeMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            out.put(names.get(i), new HostTensor(shapes.get(i).clone(), data.get(i).clone()));
-        }
-        return out;
+        return new TensorMap(names, shapes, data).toMap();
     }
 
     public LoraAdapter toAdapter() {

@@ -1,9 +1,7 @@
 package dev.ssb.distill;
 
 import dev.ssb.config.SsbConfig;
-import dev.ssb.config.SsbProperties;
 import dev.ssb.logits.TeacherLogitsStage;
-import dev.ssb.stage.CheckpointSampling;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
 import dev.ssb.worker.api.LoraAdapter;
@@ -11,14 +9,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -37,7 +33,7 @@ public final class DistillStage {
     public static final String TRAIN_METRICS = "train_metrics";
     public static final String ADAPTER = "adapter";
     public static final String WORK_DIR = "distill";
-    public static final String PLOT = "training.png";
+    public static final String PLOT = TrainingStage.PLOT;
 
     /**
      * The columns distill reads from {@code teacher_logits} (a subset of {@link
@@ -54,6 +50,30 @@ public final class DistillStage {
                     .add("k", DataTypes.IntegerType)
                     .add("temperature", DataTypes.FloatType);
 
+    /** Its names, as its declaration in {@code dev.ssb.pipeline.Stages} shows them. */
+    public static final TrainingStage.Tables TABLES =
+            new TrainingStage.Tables(
+                    NAME,
+                    TEACHER_LOGITS,
+                    "teacher-logits",
+                    TRAIN_METRICS,
+                    StepMetrics.SCHEMA,
+                    ADAPTER,
+                    WORK_DIR);
+
+    private static final TrainingStage<DistillSettings, StepMetrics, DistillTrainer> STAGE =
+            new TrainingStage<>(
+                    TABLES,
+                    Stream.concat(
+                                    Stream.of("distill."),
+                                    TeacherLogitsStage.CONFIG_PREFIXES.stream())
+                            .toList(),
+                    DistillSettings::from,
+                    DistillTrainer::new,
+                    DistillStage::train,
+                    StepMetrics::toRow,
+                    TrainingPlot::png);
+
     private DistillStage() {}
 
     /**
@@ -62,20 +82,13 @@ public final class DistillStage {
      * attempts of one run; see {@link dev.ssb.config.ConfigKey.Effect}).
      */
     public static List<String> stageKeys() {
-        return SsbProperties.all().keySet().stream()
-                .filter(
-                        k ->
-                                k.startsWith("distill.")
-                                        || TeacherLogitsStage.CONFIG_PREFIXES.stream()
-                                                .anyMatch(k::startsWith))
-                .filter(k -> SsbProperties.all().get(k).changesResults())
-                .toList();
+        return STAGE.stageKeys();
     }
 
     /** Runs distill on the run's teacher_logits unless complete; see {@link StageOutput}. */
     public static StageOutput.Outcome run(
             SparkSession spark, SsbConfig config, boolean force, boolean resume) {
-        return run(spark, config, force, resume, DistillTrainer.StepListener.NONE);
+        return run(spark, config, force, resume, AdapterTrainer.StepListener.none());
     }
 
     /**
@@ -85,7 +98,7 @@ public final class DistillStage {
      */
     public static StageOutput.Outcome run(
             SparkSession spark, SsbConfig config, RunLayout data, boolean force) {
-        return run(spark, config, data, force, false, DistillTrainer.StepListener.NONE);
+        return STAGE.run(spark, config, data, force, false, AdapterTrainer.StepListener.none());
     }
 
     static StageOutput.Outcome run(
@@ -93,8 +106,8 @@ public final class DistillStage {
             SsbConfig unresolved,
             boolean force,
             boolean resume,
-            DistillTrainer.StepListener listener) {
-        return run(
+            AdapterTrainer.StepListener<StepMetrics> listener) {
+        return STAGE.run(
                 spark,
                 unresolved,
                 new RunLayout(unresolved.out(), unresolved.runId()),
@@ -103,80 +116,23 @@ public final class DistillStage {
                 listener);
     }
 
-    private static StageOutput.Outcome run(
+    private static AdapterTrainer.Result<StepMetrics> train(
             SparkSession spark,
-            SsbConfig unresolved,
-            RunLayout data,
-            boolean force,
+            String input,
+            DistillSettings settings,
+            DistillTrainer trainer,
             boolean resume,
-            DistillTrainer.StepListener listener) {
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        // its hash covers rollout.*: the values the earlier stages used
-        SsbConfig config = CheckpointSampling.resolve(unresolved, hadoop);
-        RunLayout layout = new RunLayout(config.out(), config.runId());
-        if (!data.isComplete(TEACHER_LOGITS, hadoop)) {
-            throw new IllegalStateException(
-                    "Cannot run distill: table teacher_logits of run "
-                            + data.runId()
-                            + " is not complete (run ssb teacher-logits first)");
+            Map<String, Long> counts) {
+        AdapterTrainer.Result<StepMetrics> result;
+        // the executors read teacher_logits; the driver sees only its problem ids
+        try (TrainData train = TrainData.load(spark.read().parquet(input), settings)) {
+            counts.put("examples", (long) train.size());
+            result = trainer.train(train, resume);
         }
-        DistillSettings settings = DistillSettings.from(config);
-        String stageHash =
-                config.hash(stageKeys())
-                        + (data.equals(layout) ? "" : "+input:" + data.tablePath(TEACHER_LOGITS));
-        StageOutput output = new StageOutput(spark, layout, NAME, List.of(TRAIN_METRICS, ADAPTER));
-        return output.run(
-                config,
-                stageHash,
-                force,
-                out -> {
-                    String input = data.tablePath(TEACHER_LOGITS).toString();
-                    org.apache.hadoop.fs.Path work =
-                            new org.apache.hadoop.fs.Path(layout.runPath(), WORK_DIR);
-                    DistillTrainer trainer =
-                            new DistillTrainer(
-                                    JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                                    settings,
-                                    stageHash,
-                                    new DistillCheckpoints(
-                                            new org.apache.hadoop.fs.Path(work, "checkpoints"),
-                                            hadoop),
-                                    listener);
-                    DistillTrainer.Result result;
-                    int examples;
-                    // the executors read teacher_logits; the driver sees only its problem ids
-                    try (TrainData train = TrainData.load(spark.read().parquet(input), settings)) {
-                        examples = train.size();
-                        result = trainer.train(train, resume);
-                    }
-                    List<Row> rows =
-                            result.metrics().stream()
-                                    .map(m -> m.toRow(settings.runId(), settings.configHash()))
-                                    .toList();
-                    out.writeTable(
-                            TRAIN_METRICS,
-                            spark.createDataFrame(rows, StepMetrics.SCHEMA).coalesce(1));
-                    writeAdapter(
-                            result.adapter(),
-                            layout.tablePath(ADAPTER),
-                            config.modelName(),
-                            hadoop);
-                    writeBytes(
-                            new org.apache.hadoop.fs.Path(work, PLOT),
-                            TrainingPlot.png(result.metrics(), "distill " + settings.runId()),
-                            hadoop);
-                    Map<String, Long> counts = new LinkedHashMap<>();
-                    counts.put("examples", (long) examples);
-                    counts.put("epochs", (long) settings.epochs());
-                    counts.put("steps", (long) result.metrics().size());
-                    counts.put(
-                            "tokens",
-                            result.metrics().stream().mapToLong(StepMetrics::tokens).sum());
-                    counts.put("workers", (long) trainer.workers());
-                    counts.put("trainable_parameters", result.adapter().parameterCount());
-                    counts.put("resumed_from_step", (long) result.resumedFrom());
-                    return new StageOutput.Result(List.of(input), result.modelId(), counts);
-                });
+        counts.put("epochs", (long) settings.epochs());
+        counts.put("steps", (long) result.metrics().size());
+        counts.put("tokens", result.metrics().stream().mapToLong(StepMetrics::tokens).sum());
+        return result;
     }
 
     /** Writes {@code adapter} (PEFT) to {@code target} on any Hadoop file system, atomically. */

@@ -1,8 +1,5 @@
 package dev.ssb.distill;
 
-import static java.util.Objects.requireNonNull;
-
-import dev.ssb.spark.Seeds;
 import dev.ssb.worker.api.AdamW;
 import dev.ssb.worker.api.GradientResult;
 import dev.ssb.worker.api.Gradients;
@@ -28,33 +25,12 @@ import org.slf4j.LoggerFactory;
  * training, so the loss curve does not depend on the shard count. Its traffic per step is one
  * adapter out and one gradient in, whatever the shard count, recorded as {@code driver_bytes}.
  */
-final class DistillTrainer {
+final class DistillTrainer extends AdapterTrainer<TrainData, StepMetrics> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DistillTrainer.class);
     static final String LORA_STREAM = "distill-lora";
 
-    /** Called on the driver after every step (and its checkpoint); tests use it to "kill" a run. */
-    @FunctionalInterface
-    interface StepListener {
-        void afterStep(StepMetrics metrics);
-
-        StepListener NONE = m -> {};
-    }
-
-    /**
-     * @param adapter the trained adapter
-     * @param metrics one row per step, 1..total
-     * @param modelId the base model's id
-     * @param resumedFrom the checkpoint step the run continued from, 0 for a fresh run
-     */
-    record Result(
-            LoraAdapter adapter, List<StepMetrics> metrics, String modelId, int resumedFrom) {}
-
-    private final JavaSparkContext jsc;
     private final DistillSettings settings;
-    private final String stageHash;
-    private final DistillCheckpoints checkpoints;
-    private final StepListener listener;
     private DriverTraffic traffic;
 
     DistillTrainer(
@@ -62,27 +38,14 @@ final class DistillTrainer {
             DistillSettings settings,
             String stageHash,
             DistillCheckpoints checkpoints,
-            StepListener listener) {
-        this.jsc = requireNonNull(jsc, "jsc is null");
-        this.settings = requireNonNull(settings, "settings is null");
-        this.stageHash = requireNonNull(stageHash, "stageHash is null");
-        this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
-        this.listener = requireNonNull(listener, "listener is null");
-    }
-
-    /** Gradient shards per step: distill.workers, else one per executor. */
-    int workers() {
-        if (settings.workers() > 0) {
-            return settings.workers();
-        }
-        if (jsc.sc().isLocal()) {
-            return 1;
-        }
-        return Math.max(1, jsc.sc().getExecutorMemoryStatus().size() - 1); // minus the driver
+            StepListener<StepMetrics> listener) {
+        super(jsc, settings, stageHash, checkpoints, listener);
+        this.settings = settings;
     }
 
     /** Trains on {@code data}, from the latest checkpoint when {@code resume}. */
-    Result train(TrainData data, boolean resume) {
+    @Override
+    public Result<StepMetrics> train(TrainData data, boolean resume) {
         try (DriverTraffic t = DriverTraffic.attach(jsc.sc())) {
             traffic = t;
             return run(data, resume);
@@ -91,7 +54,7 @@ final class DistillTrainer {
         }
     }
 
-    private Result run(TrainData data, boolean resume) {
+    private Result<StepMetrics> run(TrainData data, boolean resume) {
         DataOrder order = new DataOrder(data.size(), settings.batchSize(), settings.runSeed());
         int perEpoch = order.stepsPerEpoch();
         int total = perEpoch * settings.epochs();
@@ -104,21 +67,7 @@ final class DistillTrainer {
         Optional<TrainState> saved = resume ? checkpoints.latest() : Optional.empty();
         if (saved.isPresent()) {
             TrainState s = saved.get();
-            if (!s.stageConfigHash().equals(stageHash)) {
-                throw new IllegalStateException(
-                        String.format(
-                                "Cannot resume distill from checkpoint step-%s: it was made with"
-                                        + " stage config hash %s but the current one is %s (run"
-                                        + " without --resume to start over)",
-                                s.step(), s.stageConfigHash(), stageHash));
-            }
-            if (s.step() > total) {
-                throw new IllegalStateException(
-                        String.format(
-                                "Cannot resume distill from checkpoint step-%s: the run has only"
-                                        + " %s steps",
-                                s.step(), total));
-            }
+            checkResumable("distill", s.step(), s.stageConfigHash(), total);
             params = AdapterPayload.of(s.adapter()).tensors();
             adamW.importState(s.optimizer());
             metrics.addAll(s.metrics());
@@ -139,13 +88,7 @@ final class DistillTrainer {
                         "Starting distill over: removing the checkpoints under {}",
                         checkpoints.root());
             }
-            checkpoints.clear();
-            long seed = Seeds.seed(settings.runSeed(), LORA_STREAM, "adapter", 0);
-            GradientTasks.Init.Result init =
-                    jsc.parallelize(List.of(0), 1)
-                            .map(new GradientTasks.Init(settings, seed))
-                            .collect()
-                            .get(0);
+            GradientTasks.Init.Result init = freshStart(LORA_STREAM);
             params = init.adapter().tensors();
             modelId = init.modelId();
         }
@@ -165,6 +108,7 @@ final class DistillTrainer {
         TrainProgress progress =
                 new TrainProgress(start, total, settings.epochs(), settings.logEvery());
         Batches batches = new Batches(order);
+        Loop loop = new Loop(data, total, perEpoch, workers, lora, params, adamW);
         int h = settings.syncEvery();
         for (int first = start + 1; first <= total; first += h) {
             long t0 = System.nanoTime();
@@ -175,20 +119,8 @@ final class DistillTrainer {
             }
             List<StepMetrics> done =
                     h == 1
-                            ? List.of(
-                                    syncStep(
-                                            first,
-                                            data,
-                                            round.get(0),
-                                            workers,
-                                            lora,
-                                            params,
-                                            adamW,
-                                            perEpoch,
-                                            t0))
-                            : localRound(
-                                    first, data, round, total, workers, lora, params, adamW,
-                                    perEpoch, t0);
+                            ? List.of(syncStep(first, round.get(0), loop, t0))
+                            : localRound(first, round, loop, t0);
             metrics.addAll(done);
             int every = settings.checkpointEvery();
             if (last / every > (first - 1) / every || last == total) {
@@ -213,7 +145,7 @@ final class DistillTrainer {
                 listener.afterStep(m);
             }
         }
-        return new Result(new LoraAdapter(lora, params), metrics, modelId, start);
+        return new Result<>(new LoraAdapter(lora, params), metrics, modelId, start);
     }
 
     /**
@@ -221,23 +153,14 @@ final class DistillTrainer {
      * the last addition on an executor too), so the driver receives one gradient and broadcasts one
      * adapter whatever the number of shards; averaged over tokens; one update.
      */
-    private StepMetrics syncStep(
-            int step,
-            TrainData data,
-            int[] batch,
-            int workers,
-            LoraConfig lora,
-            Map<String, HostTensor> params,
-            AdamW adamW,
-            int perEpoch,
-            long t0) {
+    private StepMetrics syncStep(int step, int[] batch, Loop loop, long t0) {
         List<List<Integer>> shards =
-                DataOrder.shards(Arrays.stream(batch).boxed().toList(), workers);
+                DataOrder.shards(Arrays.stream(batch).boxed().toList(), loop.workers());
         int[][][] plan = new int[shards.size()][1][];
         for (int w = 0; w < plan.length; w++) {
             plan[w][0] = shards.get(w).stream().mapToInt(Integer::intValue).toArray();
         }
-        AdapterPayload payload = AdapterPayload.of(lora, params);
+        AdapterPayload payload = AdapterPayload.of(loop.lora(), loop.params());
         String key = "step-" + step;
         GradientResult sum =
                 traffic.during(
@@ -245,7 +168,8 @@ final class DistillTrainer {
                         () -> {
                             Broadcast<AdapterPayload> adapter = jsc.broadcast(payload);
                             try {
-                                return data.gather(plan)
+                                return loop.data()
+                                        .gather(plan)
                                         .map(new GradientTasks.Shard(settings, adapter))
                                         .treeAggregate(
                                                 ShardGradient.empty(),
@@ -259,16 +183,16 @@ final class DistillTrainer {
                             }
                         });
         long driverBytes = payload.bytes() + traffic.resultBytes(key);
-        double norm = adamW.step(params, Gradients.mean(sum));
+        double norm = loop.adamW().step(loop.params(), Gradients.mean(sum));
         return metrics(
                 step,
-                perEpoch,
+                loop.perEpoch(),
                 sum.lossKdSum(),
                 sum.lossCeSum(),
                 sum.tokens(),
                 sum.examples(),
                 norm,
-                adamW.lastLr(),
+                loop.adamW().lastLr(),
                 shards.size(),
                 (System.nanoTime() - t0) / 1_000_000,
                 driverBytes);
@@ -278,27 +202,24 @@ final class DistillTrainer {
      * One local-SGD round (see {@link LocalSgd}); step times and driver bytes are the round's
      * share.
      */
-    private List<StepMetrics> localRound(
-            int first,
-            TrainData data,
-            List<int[]> round,
-            int total,
-            int workers,
-            LoraConfig lora,
-            Map<String, HostTensor> params,
-            AdamW adamW,
-            int perEpoch,
-            long t0) {
+    private List<StepMetrics> localRound(int first, List<int[]> round, Loop loop, long t0) {
         String key = "round-" + first;
         // the broadcast start: adapter and both moments, each the adapter's size
-        long startBytes = 3 * AdapterPayload.of(lora, params).bytes();
+        long startBytes = 3 * AdapterPayload.of(loop.lora(), loop.params()).bytes();
         LocalSgd.Sum r =
                 traffic.during(
                         key,
                         () ->
                                 LocalSgd.round(
-                                        jsc, settings, total, lora, params, adamW, data, round,
-                                        workers));
+                                        jsc,
+                                        settings,
+                                        loop.total(),
+                                        loop.lora(),
+                                        loop.params(),
+                                        loop.adamW(),
+                                        loop.data(),
+                                        round,
+                                        loop.workers()));
         long driverBytes = (startBytes + traffic.resultBytes(key)) / round.size();
         long ms = (System.nanoTime() - t0) / 1_000_000 / round.size();
         List<StepMetrics> out = new ArrayList<>();
@@ -307,13 +228,13 @@ final class DistillTrainer {
             out.add(
                     metrics(
                             step,
-                            perEpoch,
+                            loop.perEpoch(),
                             r.kdSums()[i],
                             r.ceSums()[i],
                             r.tokens()[i],
                             r.examples()[i],
                             r.weightedNorms()[i] / r.tokens()[i],
-                            adamW.config().lrAt(step - 1),
+                            loop.adamW().config().lrAt(step - 1),
                             r.workers(),
                             ms,
                             driverBytes));
@@ -350,6 +271,16 @@ final class DistillTrainer {
                 ms,
                 driverBytes);
     }
+
+    /** What every step of one training run works on: the data, its shape and the state. */
+    private record Loop(
+            TrainData data,
+            int total,
+            int perEpoch,
+            int workers,
+            LoraConfig lora,
+            Map<String, HostTensor> params,
+            AdamW adamW) {}
 
     /** The example indices of each step's global batch ({@link DataOrder}), one epoch cached. */
     private static final class Batches {

@@ -23,11 +23,17 @@ record TensorMap(List<String> names, List<long[]> shapes, List<float[]> data)
         names = List.copyOf(requireNonNull(names, "names is null"));
         shapes = List.copyOf(requireNonNull(shapes, "shapes is null"));
         data = List.copyOf(requireNonNull(data, "data is null"));
+        checkSizes("tensor map", names, shapes, data);
+    }
+
+    /** Refuses names, shapes and tensors of different counts; {@code what} names the holder. */
+    static void checkSizes(
+            String what, List<String> names, List<long[]> shapes, List<float[]> data) {
         if (names.size() != shapes.size() || names.size() != data.size()) {
             throw new IllegalArgumentException(
                     String.format(
-                            "Invalid tensor map: %s names, %s shapes, %s tensors",
-                            names.size(), shapes.size(), data.size()));
+                            "Invalid %s: %s names, %s shapes, %s tensors",
+                            what, names.size(), shapes.size(), data.size()));
         }
     }
 

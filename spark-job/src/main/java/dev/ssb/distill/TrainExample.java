@@ -2,10 +2,10 @@ package dev.ssb.distill;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ssb.spark.RowArrays;
 import dev.ssb.worker.api.KdExample;
 import dev.ssb.worker.api.TeacherLogits;
 import java.io.Serializable;
-import java.util.List;
 import org.apache.spark.sql.Row;
 
 /**
@@ -35,56 +35,32 @@ record TrainExample(
             throw new IllegalArgumentException(
                     "Invalid teacher_logits row " + problemId + ": empty prompt or reply");
         }
-        // checks the top-k shapes against the reply length (fields are not assigned yet)
-        kdExample(
-                problemId,
-                studentPromptIds,
-                replyIds,
-                topkIds,
-                topkLogits,
-                logSumExp,
-                k,
-                temperature);
     }
 
     /** Reads a row with the columns of {@link DistillStage#INPUT_SCHEMA}. */
     static TrainExample fromRow(Row row) {
-        return new TrainExample(
-                row.getAs("problem_id"),
-                ints(row, "student_prompt_ids"),
-                ints(row, "reply_ids"),
-                ints(row, "topk_ids"),
-                floats(row, "topk_logits"),
-                floats(row, "logsumexp"),
-                row.<Integer>getAs("k"),
-                row.<Float>getAs("temperature"));
+        TrainExample example =
+                new TrainExample(
+                        row.getAs("problem_id"),
+                        RowArrays.ints(row, "student_prompt_ids"),
+                        RowArrays.ints(row, "reply_ids"),
+                        RowArrays.ints(row, "topk_ids"),
+                        RowArrays.floats(row, "topk_logits"),
+                        RowArrays.floats(row, "logsumexp"),
+                        row.<Integer>getAs("k"),
+                        row.<Float>getAs("temperature"));
+        example.toKdExample(); // checks the top-k shapes against the reply length
+        return example;
     }
 
     int replyLength() {
         return replyIds.length;
     }
 
+    /**
+     * @throws IllegalArgumentException naming the row when the top-k shapes do not match the reply
+     */
     KdExample toKdExample() {
-        return kdExample(
-                problemId,
-                studentPromptIds,
-                replyIds,
-                topkIds,
-                topkLogits,
-                logSumExp,
-                k,
-                temperature);
-    }
-
-    private static KdExample kdExample(
-            String problemId,
-            int[] studentPromptIds,
-            int[] replyIds,
-            int[] topkIds,
-            float[] topkLogits,
-            float[] logSumExp,
-            int k,
-            float temperature) {
         try {
             return new KdExample(
                     studentPromptIds,
@@ -94,23 +70,5 @@ record TrainExample(
             throw new IllegalArgumentException(
                     "Invalid teacher_logits row " + problemId + ": " + e.getMessage(), e);
         }
-    }
-
-    private static int[] ints(Row row, String column) {
-        List<Integer> list = row.getList(row.fieldIndex(column));
-        int[] out = new int[list.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = list.get(i);
-        }
-        return out;
-    }
-
-    private static float[] floats(Row row, String column) {
-        List<Float> list = row.getList(row.fieldIndex(column));
-        float[] out = new float[list.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = list.get(i);
-        }
-        return out;
     }
 }

@@ -47,19 +47,19 @@ final class SummaryFormat {
             node.put("problems", m.problems());
             node.put("samples", m.samples());
             node.put("samples_per_problem", m.samplesPerProblem());
-            put(node, "pass_at_1", m.passAt1());
-            put(node, "maj_at_k", m.majority());
+            m.passAt1().putInto(node, "pass_at_1");
+            m.majority().putInto(node, "maj_at_k");
             node.put("k", m.samplesPerProblem());
             node.put("mean_tokens", m.meanTokens());
             node.put("truncation_rate", m.truncationRate());
-            put(node, "strict_pass_at_1", m.strictPassAt1());
+            m.strictPassAt1().putInto(node, "strict_pass_at_1");
             m.greedy()
                     .ifPresent(
                             g -> {
                                 ObjectNode greedy = node.putObject("greedy");
                                 greedy.put("problems", g.problems());
-                                put(greedy, "pass_at_1", g.passAt1());
-                                put(greedy, "strict_pass_at_1", g.strictPassAt1());
+                                g.passAt1().putInto(greedy, "pass_at_1");
+                                g.strictPassAt1().putInto(greedy, "strict_pass_at_1");
                                 greedy.put("mean_tokens", g.meanTokens());
                                 greedy.put("truncation_rate", g.truncationRate());
                             });
@@ -69,12 +69,12 @@ final class SummaryFormat {
                         d -> {
                             ObjectNode node = root.putObject("student_minus_base");
                             node.put("problems", d.problems());
-                            put(node, "pass_at_1", d.passAt1());
-                            put(node, "maj_at_k", d.majority());
-                            put(node, "strict_pass_at_1", d.strictPassAt1());
-                            d.greedyPassAt1().ifPresent(i -> put(node, "greedy_pass_at_1", i));
+                            d.passAt1().putInto(node, "pass_at_1");
+                            d.majority().putInto(node, "maj_at_k");
+                            d.strictPassAt1().putInto(node, "strict_pass_at_1");
+                            d.greedyPassAt1().ifPresent(i -> i.putInto(node, "greedy_pass_at_1"));
                             d.greedyStrictPassAt1()
-                                    .ifPresent(i -> put(node, "greedy_strict_pass_at_1", i));
+                                    .ifPresent(i -> i.putInto(node, "greedy_strict_pass_at_1"));
                         });
         ObjectNode tail = root.putObject("teacher_tail_mass");
         summary.teacherTailMass()
@@ -91,14 +91,6 @@ final class SummaryFormat {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void put(ObjectNode parent, String name, Interval interval) {
-        ObjectNode node = parent.putObject(name);
-        node.put("estimate", interval.estimate());
-        node.put("lower", interval.lower());
-        node.put("upper", interval.upper());
-        node.put("method", interval.method());
     }
 
     /** The comparison table with a heading and the settings, as written to summary.md. */
@@ -195,10 +187,10 @@ final class SummaryFormat {
             EvalSummary.ModelSummary m = e.getValue();
             md.append("| ").append(e.getKey().column()).append(" | ").append(m.problems());
             if (greedy) {
-                md.append(" | ").append(percent(m.greedy().get().passAt1(), false));
+                md.append(" | ").append(m.greedy().get().passAt1().percent(false));
             }
-            md.append(" | ").append(percent(m.passAt1(), false));
-            md.append(" | ").append(percent(m.majority(), false));
+            md.append(" | ").append(m.passAt1().percent(false));
+            md.append(" | ").append(m.majority().percent(false));
             md.append(" | ");
             if (greedy) {
                 md.append(plain(m.greedy().get().strictPassAt1(), false)).append(" / ");
@@ -222,11 +214,11 @@ final class SummaryFormat {
                                 md.append(" | ")
                                         .append(
                                                 d.greedyPassAt1()
-                                                        .map(i -> percent(i, true))
+                                                        .map(i -> i.percent(true))
                                                         .orElse(""));
                             }
-                            md.append(" | ").append(percent(d.passAt1(), true));
-                            md.append(" | ").append(percent(d.majority(), true));
+                            md.append(" | ").append(d.passAt1().percent(true));
+                            md.append(" | ").append(d.majority().percent(true));
                             md.append(" | ");
                             if (greedy) {
                                 md.append(
@@ -243,14 +235,5 @@ final class SummaryFormat {
     /** An estimate without its interval (the strict columns, to keep the table narrow). */
     private static String plain(Interval i, boolean signed) {
         return String.format(Locale.ROOT, signed ? "%+.1f pp" : "%.1f%%", 100 * i.estimate());
-    }
-
-    private static String percent(Interval i, boolean signed) {
-        return String.format(
-                Locale.ROOT,
-                signed ? "%+.1f pp (%+.1f, %+.1f)" : "%.1f%% (%.1f–%.1f)",
-                100 * i.estimate(),
-                100 * i.lower(),
-                100 * i.upper());
     }
 }

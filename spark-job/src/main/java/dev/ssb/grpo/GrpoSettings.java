@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.distill.DistillSettings;
-import dev.ssb.stage.CheckpointSampling;
 import dev.ssb.stage.Decoding;
 import dev.ssb.stage.ModelTask;
 import dev.ssb.worker.api.PolicyLoss;
@@ -65,16 +64,7 @@ public record GrpoSettings(
         return new GrpoSettings(
                 DistillSettings.from(config),
                 ModelTask.from(config),
-                new Decoding(
-                        (float)
-                                CheckpointSampling.number(
-                                        config, SsbProperties.ROLLOUT_TEMPERATURE),
-                        (int) CheckpointSampling.number(config, SsbProperties.ROLLOUT_TOP_K),
-                        (float) CheckpointSampling.number(config, SsbProperties.ROLLOUT_TOP_P),
-                        config.intValue(SsbProperties.ROLLOUT_MAX_NEW_TOKENS),
-                        (float)
-                                CheckpointSampling.number(
-                                        config, SsbProperties.ROLLOUT_REPETITION_PENALTY)),
+                Decoding.from(config, "rollout.", "rollout."),
                 config.intValue(SsbProperties.GRPO_GROUP_SIZE),
                 config.intValue(SsbProperties.GRPO_PROBLEMS_PER_STEP),
                 config.intValue(SsbProperties.GRPO_STEPS),

@@ -2,19 +2,15 @@ package dev.ssb.grpo;
 
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
-import dev.ssb.distill.DistillCheckpoints;
-import dev.ssb.distill.DistillStage;
+import dev.ssb.distill.AdapterTrainer;
+import dev.ssb.distill.TrainingStage;
 import dev.ssb.ingest.IngestStage;
-import dev.ssb.stage.CheckpointSampling;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -31,7 +27,7 @@ public final class GrpoStage {
     public static final String GRPO_METRICS = "grpo_metrics";
     public static final String ADAPTER = "grpo_adapter";
     public static final String WORK_DIR = "grpo";
-    public static final String PLOT = "training.png";
+    public static final String PLOT = TrainingStage.PLOT;
 
     /** The result keys the adapter depends on (beyond grpo.*). */
     private static final List<String> SHARED_KEYS =
@@ -48,6 +44,27 @@ public final class GrpoStage {
                     SsbProperties.PROMPTS_SYSTEM,
                     SsbProperties.SEED);
 
+    /** Its names, as its declaration in {@code dev.ssb.pipeline.Stages} shows them. */
+    public static final TrainingStage.Tables TABLES =
+            new TrainingStage.Tables(
+                    NAME,
+                    IngestStage.PROBLEMS,
+                    "ingest",
+                    GRPO_METRICS,
+                    GrpoMetrics.SCHEMA,
+                    ADAPTER,
+                    WORK_DIR);
+
+    private static final TrainingStage<GrpoSettings, GrpoMetrics, GrpoTrainer> STAGE =
+            new TrainingStage<>(
+                    TABLES,
+                    Stream.concat(Stream.of("grpo."), SHARED_KEYS.stream()).toList(),
+                    GrpoSettings::from,
+                    GrpoTrainer::new,
+                    GrpoStage::train,
+                    GrpoMetrics::toRow,
+                    GrpoPlot::png);
+
     private GrpoStage() {}
 
     /**
@@ -56,13 +73,7 @@ public final class GrpoStage {
      * count.
      */
     public static List<String> stageKeys() {
-        return SsbProperties.all().keySet().stream()
-                .filter(
-                        k ->
-                                Stream.concat(Stream.of("grpo."), SHARED_KEYS.stream())
-                                        .anyMatch(k::startsWith))
-                .filter(k -> SsbProperties.all().get(k).changesResults())
-                .toList();
+        return STAGE.stageKeys();
     }
 
     /** Runs grpo on the run's problems unless complete; see {@link StageOutput}. */
@@ -74,7 +85,7 @@ public final class GrpoStage {
                 new RunLayout(config.out(), config.runId()),
                 force,
                 resume,
-                GrpoTrainer.StepListener.NONE);
+                AdapterTrainer.StepListener.none());
     }
 
     /**
@@ -83,7 +94,7 @@ public final class GrpoStage {
      */
     public static StageOutput.Outcome run(
             SparkSession spark, SsbConfig config, RunLayout data, boolean force) {
-        return run(spark, config, data, force, false, GrpoTrainer.StepListener.NONE);
+        return run(spark, config, data, force, false, AdapterTrainer.StepListener.none());
     }
 
     static StageOutput.Outcome run(
@@ -92,76 +103,26 @@ public final class GrpoStage {
             RunLayout data,
             boolean force,
             boolean resume,
-            GrpoTrainer.StepListener listener) {
-        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        SsbConfig config = CheckpointSampling.resolve(unresolved, hadoop);
-        RunLayout layout = new RunLayout(config.out(), config.runId());
-        if (!data.isComplete(IngestStage.PROBLEMS, hadoop)) {
-            throw new IllegalStateException(
-                    "Cannot run grpo: table problems of run "
-                            + data.runId()
-                            + " is not complete (run ssb ingest first)");
-        }
-        GrpoSettings settings = GrpoSettings.from(config);
-        String input = data.tablePath(IngestStage.PROBLEMS).toString();
-        String stageHash =
-                config.hash(stageKeys()) + (data.equals(layout) ? "" : "+input:" + input);
-        StageOutput output = new StageOutput(spark, layout, NAME, List.of(GRPO_METRICS, ADAPTER));
-        return output.run(
-                config,
-                stageHash,
-                force,
-                out -> {
-                    org.apache.hadoop.fs.Path work =
-                            new org.apache.hadoop.fs.Path(layout.runPath(), WORK_DIR);
-                    GrpoTrainer trainer =
-                            new GrpoTrainer(
-                                    JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                                    settings,
-                                    stageHash,
-                                    new DistillCheckpoints(
-                                            new org.apache.hadoop.fs.Path(work, "checkpoints"),
-                                            hadoop),
-                                    listener);
-                    List<GrpoTasks.Problem> problems = problems(spark, input);
-                    GrpoTrainer.Result result = trainer.train(problems, resume);
-                    List<Row> rows =
-                            result.metrics().stream()
-                                    .map(
-                                            m ->
-                                                    m.toRow(
-                                                            settings.train().runId(),
-                                                            settings.train().configHash()))
-                                    .toList();
-                    out.writeTable(
-                            GRPO_METRICS,
-                            spark.createDataFrame(rows, GrpoMetrics.SCHEMA).coalesce(1));
-                    DistillStage.writeAdapter(
-                            result.adapter(),
-                            layout.tablePath(ADAPTER),
-                            config.modelName(),
-                            hadoop);
-                    DistillStage.writeBytes(
-                            new org.apache.hadoop.fs.Path(work, PLOT),
-                            GrpoPlot.png(result.metrics(), "grpo " + settings.train().runId()),
-                            hadoop);
-                    Map<String, Long> counts = new LinkedHashMap<>();
-                    counts.put("problems", (long) problems.size());
-                    counts.put("steps", (long) result.metrics().size());
-                    counts.put(
-                            "samples",
-                            result.metrics().stream().mapToLong(GrpoMetrics::samples).sum());
-                    counts.put(
-                            "tokens",
-                            result.metrics().stream().mapToLong(GrpoMetrics::tokens).sum());
-                    counts.put(
-                            "examples",
-                            result.metrics().stream().mapToLong(GrpoMetrics::samples).sum());
-                    counts.put("workers", (long) trainer.workers());
-                    counts.put("trainable_parameters", result.adapter().parameterCount());
-                    counts.put("resumed_from_step", (long) result.resumedFrom());
-                    return new StageOutput.Result(List.of(input), result.modelId(), counts);
-                });
+            AdapterTrainer.StepListener<GrpoMetrics> listener) {
+        return STAGE.run(spark, unresolved, data, force, resume, listener);
+    }
+
+    private static AdapterTrainer.Result<GrpoMetrics> train(
+            SparkSession spark,
+            String input,
+            GrpoSettings settings,
+            GrpoTrainer trainer,
+            boolean resume,
+            Map<String, Long> counts) {
+        List<GrpoTasks.Problem> problems = problems(spark, input);
+        AdapterTrainer.Result<GrpoMetrics> result = trainer.train(problems, resume);
+        long samples = result.metrics().stream().mapToLong(GrpoMetrics::samples).sum();
+        counts.put("problems", (long) problems.size());
+        counts.put("steps", (long) result.metrics().size());
+        counts.put("samples", samples);
+        counts.put("tokens", result.metrics().stream().mapToLong(GrpoMetrics::tokens).sum());
+        counts.put("examples", samples);
+        return result;
     }
 
     /** The problems, sorted by id: the order {@link dev.ssb.distill.DataOrder} permutes. */

@@ -5,10 +5,10 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ssb.distill.AdapterPayload;
+import dev.ssb.distill.AdapterTrainer;
 import dev.ssb.distill.DataOrder;
 import dev.ssb.distill.DistillCheckpoints;
 import dev.ssb.distill.GradientTasks;
-import dev.ssb.spark.Seeds;
 import dev.ssb.worker.api.AdamW;
 import dev.ssb.worker.api.GradientResult;
 import dev.ssb.worker.api.Gradients;
@@ -39,62 +39,33 @@ import org.slf4j.LoggerFactory;
  * DataOrder} over the problems sorted by id: a step is a pure function of the run seed and the
  * adapter before it, which is what makes a resumed run end on the uninterrupted run's adapter.
  */
-final class GrpoTrainer {
+final class GrpoTrainer extends AdapterTrainer<List<GrpoTasks.Problem>, GrpoMetrics> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GrpoTrainer.class);
     static final String LORA_STREAM = "grpo-lora";
 
-    /** Called on the driver after every step (and its checkpoint); tests use it to "kill" a run. */
-    @FunctionalInterface
-    interface StepListener {
-        void afterStep(GrpoMetrics metrics);
-
-        StepListener NONE = m -> {};
-    }
-
-    /**
-     * @param adapter the trained adapter
-     * @param metrics one row per step
-     * @param modelId the base model's id
-     * @param resumedFrom the checkpoint step the run continued from, 0 for a fresh run
-     */
-    record Result(
-            LoraAdapter adapter, List<GrpoMetrics> metrics, String modelId, int resumedFrom) {}
-
-    private final JavaSparkContext jsc;
     private final GrpoSettings settings;
-    private final String stageHash;
-    private final DistillCheckpoints checkpoints;
-    private final StepListener listener;
 
     GrpoTrainer(
             JavaSparkContext jsc,
             GrpoSettings settings,
             String stageHash,
             DistillCheckpoints checkpoints,
-            StepListener listener) {
-        this.jsc = requireNonNull(jsc, "jsc is null");
-        this.settings = requireNonNull(settings, "settings is null");
-        this.stageHash = requireNonNull(stageHash, "stageHash is null");
-        this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
-        this.listener = requireNonNull(listener, "listener is null");
-    }
-
-    /** Shards per step: distill.workers, else one per executor. */
-    int workers() {
-        if (settings.train().workers() > 0) {
-            return settings.train().workers();
-        }
-        if (jsc.sc().isLocal()) {
-            return 1;
-        }
-        return Math.max(1, jsc.sc().getExecutorMemoryStatus().size() - 1);
+            StepListener<GrpoMetrics> listener) {
+        super(
+                jsc,
+                requireNonNull(settings, "settings is null").train(),
+                stageHash,
+                checkpoints,
+                listener);
+        this.settings = settings;
     }
 
     /**
      * Trains on {@code problems} (sorted by id), from the latest checkpoint when {@code resume}.
      */
-    Result train(List<GrpoTasks.Problem> problems, boolean resume) {
+    @Override
+    public Result<GrpoMetrics> train(List<GrpoTasks.Problem> problems, boolean resume) {
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("Cannot run grpo: no problems");
         }
@@ -111,21 +82,7 @@ final class GrpoTrainer {
             DistillCheckpoints.Saved s = saved.get();
             int step = s.field("step").asInt();
             String hash = s.field("stage_config_hash").asText();
-            if (!hash.equals(stageHash)) {
-                throw new IllegalStateException(
-                        String.format(
-                                "Cannot resume grpo from checkpoint step-%s: it was made with"
-                                        + " stage config hash %s but the current one is %s (run"
-                                        + " without --resume to start over)",
-                                step, hash, stageHash));
-            }
-            if (step > total) {
-                throw new IllegalStateException(
-                        String.format(
-                                "Cannot resume grpo from checkpoint step-%s: the run has only %s"
-                                        + " steps",
-                                step, total));
-            }
+            checkResumable("grpo", step, hash, total);
             params = AdapterPayload.of(s.adapter()).tensors();
             adamW.importState(s.optimizer());
             s.metricLines().forEach(l -> metrics.add(GrpoMetrics.fromJson(l)));
@@ -133,13 +90,7 @@ final class GrpoTrainer {
             start = step;
             LOG.info("Resuming grpo from checkpoint step-{} of {}", start, total);
         } else {
-            checkpoints.clear();
-            long seed = Seeds.seed(settings.train().runSeed(), LORA_STREAM, "adapter", 0);
-            GradientTasks.Init.Result init =
-                    jsc.parallelize(List.of(0), 1)
-                            .map(new GradientTasks.Init(settings.train(), seed))
-                            .collect()
-                            .get(0);
+            GradientTasks.Init.Result init = freshStart(LORA_STREAM);
             params = init.adapter().tensors();
             modelId = init.modelId();
         }
@@ -187,7 +138,7 @@ final class GrpoTrainer {
             }
             listener.afterStep(m);
         }
-        return new Result(new LoraAdapter(lora, params), metrics, modelId, start);
+        return new Result<>(new LoraAdapter(lora, params), metrics, modelId, start);
     }
 
     private GrpoMetrics step(

@@ -41,21 +41,17 @@ record Sample(
         requireNonNull(verdict, "verdict is null");
     }
 
+    /** This sample at {@code index} of the step's batch with its advantage. */
     Sample with(int index, float advantage) {
-        return new Sample(
-                index,
-                problemId,
-                sampleIdx,
-                promptIds,
-                replyIds,
-                reward,
-                verdict,
-                refLogProbs,
-                advantage,
-                oldLogProbs);
+        return with(index, advantage, oldLogProbs);
     }
 
+    /** This sample with the log-probs of the policy that sampled it. */
     Sample withOld(float[] old) {
+        return with(index, advantage, old);
+    }
+
+    private Sample with(int index, float advantage, float[] old) {
         return new Sample(
                 index,
                 problemId,

@@ -1,5 +1,6 @@
 package dev.ssb.logits;
 
+import dev.ssb.spark.RowArrays;
 import dev.ssb.stage.ModelPartition;
 import dev.ssb.worker.api.LanguageModel;
 import dev.ssb.worker.api.TeacherLogits;
@@ -56,8 +57,8 @@ final class LogitsPartition implements ModelPartition.Work<LogitsPartition.Conte
     public ModelPartition.Tokens encode(LanguageModel model, Context context) {
         context.request =
                 new TeacherLogitsRequest(
-                        ids(context.row, "teacher_prompt_ids"),
-                        ids(context.row, "teacher_token_ids"));
+                        RowArrays.ints(context.row, "teacher_prompt_ids"),
+                        RowArrays.ints(context.row, "teacher_token_ids"));
         context.studentPrompt =
                 model.encodeChat(
                         settings.model().studentMessages(context.row.getAs("question")), true);
@@ -66,13 +67,6 @@ final class LogitsPartition implements ModelPartition.Work<LogitsPartition.Conte
                 context.studentPrompt.length,
                 (long) Math.max(context.request.promptIds().length, context.studentPrompt.length)
                         + reply);
-    }
-
-    /** No row: the manifest counts it as {@code prompt_too_long} and distill never sees it. */
-    @Override
-    public List<Row> tooLong(
-            Context context, ModelPartition.Tokens tokens, String modelId, String executorId) {
-        return List.of();
     }
 
     @Override
@@ -127,14 +121,5 @@ final class LogitsPartition implements ModelPartition.Work<LogitsPartition.Conte
                             settings.model().configHash()));
         }
         return rows;
-    }
-
-    private static int[] ids(Row row, String column) {
-        List<Integer> list = row.getList(row.fieldIndex(column));
-        int[] ids = new int[list.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = list.get(i);
-        }
-        return ids;
     }
 }

@@ -7,6 +7,7 @@ import dev.ssb.curate.CurateSettings;
 import dev.ssb.curate.CurateStage;
 import dev.ssb.distill.DistillSettings;
 import dev.ssb.distill.DistillStage;
+import dev.ssb.distill.TrainingStage;
 import dev.ssb.eval.EvalTables;
 import dev.ssb.eval.EvaluateStage;
 import dev.ssb.grpo.GrpoSettings;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
@@ -126,8 +128,9 @@ public final class Stages {
                     run -> run.commit(TeacherLogitsStage::write));
 
     public static final Stage DISTILL =
-            new Stage(
-                    DistillStage.NAME,
+            training(
+                    DistillStage.TABLES,
+                    DistillStage.stageKeys(),
                     List.of(
                             "Distills a LoRA student on <out>/<run-id>/teacher_logits"
                                     + " (driver-coordinated: each step the executors compute"
@@ -138,24 +141,8 @@ public final class Stages {
                                     + " distill.checkpoint_every steps.",
                             "Example: ssb distill --out runs --run-id r1 --set distill.epochs=3",
                             "After a crash: ssb distill --out runs --run-id r1 --resume"),
-                    List.of(TeacherLogitsStage.TEACHER_LOGITS),
-                    List.of(DistillStage.TRAIN_METRICS, DistillStage.ADAPTER),
-                    DistillStage.stageKeys(),
-                    List.of(),
-                    Map.of(),
-                    Set.of(Stage.Trait.MODEL, Stage.Trait.RESUMABLE),
                     DistillSettings::from,
-                    Stages::distill,
-                    (declared, config, resume) ->
-                            declared.get()
-                                    .writes("checkpoints", DistillStage.WORK_DIR + "/checkpoints")
-                                    .note(
-                                            resume
-                                                    ? "--resume: continues from the newest"
-                                                            + " checkpoint there, if any"
-                                                    : "without --resume an unfinished run starts"
-                                                            + " over"),
-                    Stage.Reporter.OUTCOME);
+                    Stages::distill);
 
     public static final Stage EVALUATE =
             new Stage(
@@ -186,8 +173,9 @@ public final class Stages {
                     Stages::printEvaluation);
 
     public static final Stage GRPO =
-            new Stage(
-                    GrpoStage.NAME,
+            training(
+                    GrpoStage.TABLES,
+                    GrpoStage.stageKeys(),
                     List.of(
                             "Trains a LoRA policy on <out>/<run-id>/problems with GRPO, the"
                                     + " reinforcement-learning baseline: each step samples"
@@ -201,24 +189,8 @@ public final class Stages {
                                     + " distill.checkpoint_every steps. Not part of ssb run.",
                             "Example: ssb grpo --out runs --run-id r1 --set grpo.steps=50",
                             "After a crash: ssb grpo --out runs --run-id r1 --resume"),
-                    List.of(IngestStage.PROBLEMS),
-                    List.of(GrpoStage.GRPO_METRICS, GrpoStage.ADAPTER),
-                    GrpoStage.stageKeys(),
-                    List.of(),
-                    Map.of(),
-                    Set.of(Stage.Trait.MODEL, Stage.Trait.RESUMABLE),
                     GrpoSettings::from,
-                    run -> GrpoStage.run(run.spark(), run.config(), run.force(), run.resume()),
-                    (declared, config, resume) ->
-                            declared.get()
-                                    .writes("checkpoints", GrpoStage.WORK_DIR + "/checkpoints")
-                                    .note(
-                                            resume
-                                                    ? "--resume: continues from the newest"
-                                                            + " checkpoint there, if any"
-                                                    : "without --resume an unfinished run starts"
-                                                            + " over"),
-                    Stage.Reporter.OUTCOME);
+                    run -> GrpoStage.run(run.spark(), run.config(), run.force(), run.resume()));
 
     /** Every stage of {@code ssb run} (and the Airflow DAG), in pipeline order. */
     public static final List<Stage> ALL =
@@ -229,6 +201,39 @@ public final class Stages {
             java.util.stream.Stream.concat(ALL.stream(), Stream.of(GRPO)).toList();
 
     private Stages() {}
+
+    /**
+     * A stage that trains an adapter ({@link TrainingStage}): resumable from its checkpoints, which
+     * its dry run names with what {@code --resume} does with them.
+     */
+    private static Stage training(
+            TrainingStage.Tables tables,
+            List<String> resultKeys,
+            List<String> description,
+            Function<SsbConfig, ?> settings,
+            Stage.Runner runner) {
+        return new Stage(
+                tables.name(),
+                description,
+                List.of(tables.input()),
+                List.of(tables.metrics(), tables.adapter()),
+                resultKeys,
+                List.of(),
+                Map.of(),
+                Set.of(Stage.Trait.MODEL, Stage.Trait.RESUMABLE),
+                settings,
+                runner,
+                (declared, config, resume) ->
+                        declared.get()
+                                .writes("checkpoints", tables.workDir() + "/checkpoints")
+                                .note(
+                                        resume
+                                                ? "--resume: continues from the newest checkpoint"
+                                                        + " there, if any"
+                                                : "without --resume an unfinished run starts"
+                                                        + " over"),
+                Stage.Reporter.OUTCOME);
+    }
 
     /** The declaration named {@code name}. */
     public static Optional<Stage> named(String name) {

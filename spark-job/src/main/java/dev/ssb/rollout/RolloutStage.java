@@ -72,30 +72,21 @@ public final class RolloutStage {
 
     /** The stage's body (declared in {@code dev.ssb.pipeline.Stages}): problems into rollouts. */
     public static StageOutput.Result write(StageRun run, StageOutput out) {
-        return write(
-                run,
-                out,
+        Dataset<Row> rollouts =
                 transform(
                         run.readByProblem(IngestStage.PROBLEMS),
-                        SampleSettings.rollout(run.config())),
-                Map.of());
+                        SampleSettings.rollout(run.config()));
+        return run.writeTable(out, ROLLOUTS, rollouts, RolloutStage::counts, Map.of());
     }
 
-    /**
-     * Writes {@code rollouts} as the stage's table and reports its counts: problems, rollouts and
-     * each verdict, then {@code extra}.
-     */
-    public static StageOutput.Result write(
-            StageRun run, StageOutput out, Dataset<Row> rollouts, Map<String, Long> extra) {
-        long rows = out.writeTable(ROLLOUTS, rollouts);
-        Dataset<Row> written = run.read(ROLLOUTS);
+    /** The counts of a {@code rollouts} table: problems, rollouts and each verdict. */
+    public static Map<String, Long> counts(long rows, Dataset<Row> written) {
         Map<String, Long> counts = new LinkedHashMap<>();
         counts.put("problems", written.select("problem_id").distinct().count());
         counts.put(ROLLOUTS, rows);
         for (Row r : written.groupBy("verdict").count().collectAsList()) {
             counts.put(r.getString(0).toLowerCase(Locale.ROOT), r.getLong(1));
         }
-        counts.putAll(extra);
-        return new StageOutput.Result(run.inputPaths(), StageRun.modelIds(written), counts);
+        return counts;
     }
 }

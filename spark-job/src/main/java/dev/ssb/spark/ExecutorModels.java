@@ -100,7 +100,7 @@ public final class ExecutorModels {
      */
     public static <T> T withModel(
             String checkpoint, Device device, Function<LanguageModel, T> work) {
-        return withModel(new Key(checkpoint, device), replicas(), cacheSize(), null, work);
+        return withReplica(new Key(checkpoint, device), null, replicas(), cacheSize(), work);
     }
 
     /**
@@ -120,25 +120,26 @@ public final class ExecutorModels {
         if (adapterHash.isEmpty()) {
             throw new IllegalArgumentException("Invalid adapter hash: empty");
         }
-        return withModel(
-                new Key(checkpoint, device, adapterHash), replicas(), cacheSize(), adapter, work);
+        return withReplica(
+                new Key(checkpoint, device, adapterHash), adapter, replicas(), cacheSize(), work);
     }
 
     /** As above, with at most {@code limit} replicas of {@code key} and the configured cache. */
     static <T> T withModel(Key key, int limit, Function<LanguageModel, T> work) {
-        return withModel(key, limit, cacheSize(), null, work);
+        return withReplica(key, null, limit, cacheSize(), work);
     }
 
     /** As above, with at most {@code cache} models in the JVM. */
     static <T> T withModel(Key key, int limit, int cache, Function<LanguageModel, T> work) {
-        return withModel(key, limit, cache, null, work);
+        return withReplica(key, null, limit, cache, work);
     }
 
-    private static <T> T withModel(
+    /** Runs {@code work} on a replica of {@code key}, with {@code adapter} when the key has one. */
+    private static <T> T withReplica(
             Key key,
+            Supplier<LoraAdapter> adapter,
             int limit,
             int cache,
-            Supplier<LoraAdapter> adapter,
             Function<LanguageModel, T> work) {
         if (key.adapter().isEmpty() != (adapter == null)) {
             throw new IllegalArgumentException("Invalid key " + key + ": adapter " + adapter);

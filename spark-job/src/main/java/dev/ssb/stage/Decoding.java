@@ -1,5 +1,6 @@
 package dev.ssb.stage;
 
+import dev.ssb.config.SsbConfig;
 import dev.ssb.worker.api.SamplingParams;
 import java.io.Serializable;
 
@@ -24,6 +25,20 @@ public record Decoding(
 
     public Decoding {
         params(temperature, topK, topP, maxNewTokens, repetitionPenalty); // validated on the driver
+    }
+
+    /**
+     * The sampler of resolved keys ({@link CheckpointSampling#resolve}): {@code temperature} and
+     * {@code max_new_tokens} under {@code prefix}, {@code top_k}, {@code top_p} and {@code
+     * repetition_penalty} under {@code samplerPrefix} (the teacher samples with rollout's).
+     */
+    public static Decoding from(SsbConfig config, String prefix, String samplerPrefix) {
+        return new Decoding(
+                (float) CheckpointSampling.number(config, prefix + "temperature"),
+                (int) CheckpointSampling.number(config, samplerPrefix + "top_k"),
+                (float) CheckpointSampling.number(config, samplerPrefix + "top_p"),
+                config.intValue(prefix + "max_new_tokens"),
+                (float) CheckpointSampling.number(config, samplerPrefix + "repetition_penalty"));
     }
 
     public SamplingParams params() {

@@ -55,9 +55,11 @@ public final class ModelPartition<T> implements MapPartitionsFunction<Row, Row> 
 
         /**
          * The output rows of an item whose sequences do not fit (fate {@code PROMPT_TOO_LONG}); it
-         * is never run on the model.
+         * is never run on the model. By default none: the item is left out of the output.
          */
-        List<Row> tooLong(T item, Tokens tokens, String modelId, String executorId);
+        default List<Row> tooLong(T item, Tokens tokens, String modelId, String executorId) {
+            return List.of();
+        }
 
         /** The output rows of a batch, on a model replica held for this call. */
         List<Row> run(LanguageModel model, List<T> batch, String executorId);

@@ -46,12 +46,7 @@ public record SampleSettings(ModelTask model, int samples, Decoding decoding, in
         return new SampleSettings(
                 ModelTask.from(config),
                 config.intValue(prefix + "samples"),
-                new Decoding(
-                        (float) CheckpointSampling.number(config, prefix + "temperature"),
-                        (int) CheckpointSampling.number(config, prefix + "top_k"),
-                        (float) CheckpointSampling.number(config, prefix + "top_p"),
-                        config.intValue(prefix + "max_new_tokens"),
-                        (float) CheckpointSampling.number(config, prefix + "repetition_penalty")),
+                Decoding.from(config, prefix, prefix),
                 config.intValue(prefix + "batch_size"));
     }
 }

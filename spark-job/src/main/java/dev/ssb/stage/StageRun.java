@@ -7,7 +7,9 @@ import dev.ssb.config.SsbProperties;
 import dev.ssb.spark.Partitions;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.StageOutput;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -38,6 +40,12 @@ public record StageRun(
     @FunctionalInterface
     public interface Body {
         StageOutput.Result write(StageRun run, StageOutput out);
+    }
+
+    /** The counts of a stage's table from its row count and the table as written. */
+    @FunctionalInterface
+    public interface Counts {
+        Map<String, Long> of(long rows, Dataset<Row> written);
     }
 
     public StageRun {
@@ -98,6 +106,23 @@ public record StageRun(
     /** A table of this run in {@code data.partitions} partitions, hashed by problem id. */
     public Dataset<Row> readByProblem(String table) {
         return Partitions.byProblem(read(table), config.intValue(SsbProperties.DATA_PARTITIONS));
+    }
+
+    /**
+     * Writes {@code rows} as the stage's table {@code table} and reports it: its {@code counts},
+     * then {@code extra}, with the input paths and the model ids of the written rows.
+     */
+    public StageOutput.Result writeTable(
+            StageOutput out,
+            String table,
+            Dataset<Row> rows,
+            Counts counts,
+            Map<String, Long> extra) {
+        long n = out.writeTable(table, rows);
+        Dataset<Row> written = read(table);
+        Map<String, Long> all = new LinkedHashMap<>(counts.of(n, written));
+        all.putAll(extra);
+        return new StageOutput.Result(inputPaths(), modelIds(written), all);
     }
 
     /** The distinct non-null {@code model_id}s of written rows, sorted and comma-joined. */

@@ -72,54 +72,6 @@ public record Manifest(
         }
     }
 
-    /** A manifest without a file list. */
-    public Manifest(
-            String stage,
-            String table,
-            String runId,
-            String configHash,
-            String stageConfigHash,
-            String modelId,
-            List<String> inputs,
-            Map<String, Long> counts,
-            String startedAt,
-            String finishedAt,
-            long durationMs,
-            SortedMap<String, String> config) {
-        this(
-                stage,
-                table,
-                runId,
-                configHash,
-                stageConfigHash,
-                modelId,
-                inputs,
-                counts,
-                startedAt,
-                finishedAt,
-                durationMs,
-                config,
-                new TreeMap<>());
-    }
-
-    /** This manifest listing {@code files} (relative path to size in bytes). */
-    public Manifest withFiles(SortedMap<String, Long> files) {
-        return new Manifest(
-                stage,
-                table,
-                runId,
-                configHash,
-                stageConfigHash,
-                modelId,
-                inputs,
-                counts,
-                startedAt,
-                finishedAt,
-                durationMs,
-                config,
-                files);
-    }
-
     public long count(String name) {
         Long value = counts.get(name);
         if (value == null) {

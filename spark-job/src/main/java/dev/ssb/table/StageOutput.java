@@ -145,19 +145,19 @@ public final class StageOutput {
         for (String table : tables) {
             Manifest m =
                     new Manifest(
-                                    stage,
-                                    table,
-                                    layout.runId(),
-                                    config.hash(),
-                                    stageHash,
-                                    result.modelId(),
-                                    result.inputs(),
-                                    result.counts(),
-                                    start.toString(),
-                                    end.toString(),
-                                    end.toEpochMilli() - start.toEpochMilli(),
-                                    config.values())
-                            .withFiles(TableFiles.list(layout.tablePath(table), hadoop));
+                            stage,
+                            table,
+                            layout.runId(),
+                            config.hash(),
+                            stageHash,
+                            result.modelId(),
+                            result.inputs(),
+                            result.counts(),
+                            start.toString(),
+                            end.toString(),
+                            end.toEpochMilli() - start.toEpochMilli(),
+                            config.values(),
+                            TableFiles.list(layout.tablePath(table), hadoop));
             writeManifest(table, m);
             first = first == null ? m : first;
         }
