@@ -2,6 +2,8 @@ package dev.ssb.worker.distill;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import java.util.Collection;
 import java.util.concurrent.locks.ReentrantLock;
@@ -57,10 +59,16 @@ final class Autograd {
         }
     }
 
-    /** Sets the accumulated gradient of {@code p} to zero (PyTorch adds into {@code .grad}). */
+    /**
+     * Sets the accumulated gradient of {@code p} to zero (PyTorch adds into {@code .grad}). It is
+     * overwritten, not subtracted from itself, so a NaN or infinite gradient of an earlier call
+     * does not stay.
+     */
     static void zeroGradient(NDArray p) {
-        try (NDArray g = p.getGradient()) {
-            g.subi(g);
+        try (NDManager tmp = p.getManager().newSubManager()) {
+            NDArray g = p.getGradient();
+            g.attach(tmp); // with the value array DJL's indexer creates, freed on return
+            g.set(new NDIndex("..."), 0f);
         }
     }
 }

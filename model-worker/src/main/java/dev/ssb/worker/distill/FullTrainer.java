@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.ssb.worker.api.AdamWConfig;
+import dev.ssb.worker.model.Scalars;
 import dev.ssb.worker.model.Transformer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +123,7 @@ public final class FullTrainer implements AutoCloseable {
     private NDArray[] meanCrossEntropy(PackedBatch b, NDArray rows, int from, int to) {
         NDArray targets = b.targets().get(rows.getManager(), new NDIndex("{}:{}", from, to));
         NDArray logits = model.logits(rows, vocab);
-        return new NDArray[] {KdLoss.crossEntropySum(logits, targets).div(b.tokens())};
+        return new NDArray[] {Scalars.div(KdLoss.crossEntropySum(logits, targets), b.tokens())};
     }
 
     private PackedBatch pack(List<SftExample> batch, NDManager manager) {

@@ -172,7 +172,7 @@ public final class KdGradients {
                     data = wide.toFloatArray();
                 }
             }
-            g.subi(g);
+            Autograd.zeroGradient(p);
             return new HostTensor(p.getShape().getShape(), data);
         }
     }

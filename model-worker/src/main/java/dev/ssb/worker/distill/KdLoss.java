@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.ssb.worker.api.LossConfig;
+import dev.ssb.worker.model.Scalars;
 
 /**
  * The distillation loss of DESIGN.md §3 over stored top-k teacher distributions, as differentiable
@@ -97,12 +98,10 @@ final class KdLoss {
                         : studentLogits;
         NDArray ids = topkIds.toType(DataType.INT64, false);
 
-        NDArray logq = logits.div(t).logSoftmax(1); // [n, Vv]
+        NDArray logq = Scalars.div(logits, t).logSoftmax(1); // [n, Vv]
         NDArray logqTop = logq.gather(ids, 1); // [n, k]
         NDArray logp =
-                topkLogits
-                        .toType(dtype, false)
-                        .div(t)
+                Scalars.div(topkLogits.toType(dtype, false), t)
                         .sub(logSumExp.toType(dtype, false).expandDims(1)); // [n, k]
         NDArray p = logp.exp();
         // p · (log p − log q) with log p taken from the logits: an underflowed p gives 0·finite = 0
@@ -110,7 +109,7 @@ final class KdLoss {
         if (k < validVocab) {
             kl = kl.add(restTerm(logq, ids, p));
         }
-        NDArray kdSum = kl.sum().mul(t * t);
+        NDArray kdSum = Scalars.mul(kl.sum(), t * t);
 
         NDArray ceSum =
                 t == 1f
@@ -118,7 +117,8 @@ final class KdLoss {
                                 .sum()
                                 .neg()
                         : crossEntropySum(logits, targets);
-        NDArray total = kdSum.mul(loss.kdWeight()).add(ceSum.mul(loss.ceWeight()));
+        NDArray total =
+                Scalars.mul(kdSum, loss.kdWeight()).add(Scalars.mul(ceSum, loss.ceWeight()));
         return new Terms(total, kdSum, ceSum);
     }
 
@@ -154,7 +154,7 @@ final class KdLoss {
 
     /** {@code p_rest · (log p_rest − log q_rest)} per row, exactly 0 where p_rest = 0. */
     private static NDArray restTerm(NDArray logq, NDArray ids, NDArray p) {
-        NDArray pRest = p.sum(new int[] {1}).neg().add(1).maximum(0); // [n]
+        NDArray pRest = Scalars.maximum(p.sum(new int[] {1}).neg().add(1), 0f); // [n]
         NDArray inTopk =
                 logq.zerosLike()
                         .toType(DataType.BOOLEAN, false)

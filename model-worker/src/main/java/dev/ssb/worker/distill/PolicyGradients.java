@@ -14,6 +14,7 @@ import dev.ssb.worker.api.PolicyExample;
 import dev.ssb.worker.api.PolicyGradientResult;
 import dev.ssb.worker.api.PolicyLoss;
 import dev.ssb.worker.model.LoraLayers;
+import dev.ssb.worker.model.Scalars;
 import dev.ssb.worker.model.Transformer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -194,7 +195,7 @@ public final class PolicyGradients {
             NDArray d = arrays.ref().get(m, range).toType(dtype, false).sub(logp);
             klSum = d.exp().sub(d).sub(1).sum();
             if (loss.beta() > 0) {
-                total = total.add(klSum.mul(loss.beta()));
+                total = total.add(Scalars.mul(klSum, loss.beta()));
             }
         }
         NDArray detached = logpAll.stopGradient();

@@ -160,7 +160,7 @@ final class DecoderLayer {
             NDArray a = lora.a(index, MODULES[module]);
             if (a != null) {
                 NDArray b = lora.b(index, MODULES[module]);
-                y = y.add(Ops.linear(Ops.linear(x, a, null), b, null).mul(lora.scale()));
+                y = y.add(Scalars.mul(Ops.linear(Ops.linear(x, a, null), b, null), lora.scale()));
             }
         }
         return y;
@@ -197,7 +197,10 @@ final class DecoderLayer {
             NDArray a = lora == null || merged ? null : lora.a(index, modules[i]);
             if (a != null) {
                 NDArray b = lora.b(index, modules[i]);
-                out[i] = out[i].add(Ops.linear(Ops.linear(x, a, null), b, null).mul(lora.scale()));
+                out[i] =
+                        out[i].add(
+                                Scalars.mul(
+                                        Ops.linear(Ops.linear(x, a, null), b, null), lora.scale()));
             }
         }
         return out;
@@ -221,9 +224,10 @@ final class DecoderLayer {
         int hd = config.headDim();
         long rep = heads / kvHeads;
         NDArray scores =
-                q.reshape(batch, kvHeads, rep * seq, hd)
-                        .matMul(k.transpose(0, 1, 3, 2))
-                        .mul((float) (1.0 / Math.sqrt(hd)))
+                Scalars.mul(
+                                q.reshape(batch, kvHeads, rep * seq, hd)
+                                        .matMul(k.transpose(0, 1, 3, 2)),
+                                (float) (1.0 / Math.sqrt(hd)))
                         .reshape(batch, kvHeads, rep, seq, keys);
         if (dtype != DataType.FLOAT32) {
             scores = scores.toType(DataType.FLOAT32, false); // softmax in float32, as HF

@@ -149,7 +149,7 @@ public final class LoraLayers implements AutoCloseable {
                 bf.attach(tmp);
                 NDArray af = a.toType(DataType.FLOAT32, true);
                 af.attach(tmp);
-                w = wide.add(bf.matMul(af).mul(scale()));
+                w = wide.add(Scalars.mul(bf.matMul(af), scale()));
                 if (base.getDataType() != DataType.FLOAT32) {
                     w = w.toType(base.getDataType(), false);
                 }
@@ -192,7 +192,7 @@ public final class LoraLayers implements AutoCloseable {
                         bf.attach(tmp);
                         NDArray af = a.toType(DataType.FLOAT32, true);
                         af.attach(tmp);
-                        NDArray delta = bf.matMul(af).mul(scale());
+                        NDArray delta = Scalars.mul(bf.matMul(af), scale());
                         delta.attach(tmp);
                         deltas.add(delta);
                     }

@@ -6,6 +6,7 @@ import dev.ssb.worker.api.KdExample;
 import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.LoraConfig;
 import dev.ssb.worker.api.ModelConfig;
+import dev.ssb.worker.api.PolicyExample;
 import dev.ssb.worker.api.TeacherLogits;
 import dev.ssb.worker.model.LoraLayers;
 import dev.ssb.worker.model.Transformer;
@@ -105,6 +106,40 @@ final class KdFixtures {
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             out[i] = random.nextInt(valid);
+        }
+        return out;
+    }
+
+    /**
+     * {@code count} prompt/reply pairs with advantages −1.5 .. +1.5, and old and reference
+     * log-probs of the current {@code model} plus noise (σ 0.5), so some ratios leave any clip
+     * range.
+     */
+    static List<PolicyExample> offPolicy(Transformer model, int valid, int count, long seed) {
+        List<KdExample> kd = examples(count, valid, 2, 1f, seed);
+        List<float[]> current =
+                PolicyGradients.replyLogProbs(
+                        model,
+                        kd.stream().map(KdExample::studentPromptIds).toList(),
+                        kd.stream().map(KdExample::replyIds).toList(),
+                        valid);
+        Random random = new Random(seed + 1);
+        List<PolicyExample> out = new ArrayList<>();
+        for (int i = 0; i < kd.size(); i++) {
+            float[] old = current.get(i).clone();
+            float[] ref = current.get(i).clone();
+            for (int j = 0; j < old.length; j++) {
+                old[j] += (float) (0.5 * random.nextGaussian());
+                ref[j] += (float) (0.5 * random.nextGaussian());
+            }
+            float advantage = -1.5f + 3f * i / Math.max(1, kd.size() - 1);
+            out.add(
+                    new PolicyExample(
+                            kd.get(i).studentPromptIds(),
+                            kd.get(i).replyIds(),
+                            advantage,
+                            old,
+                            ref));
         }
         return out;
     }
