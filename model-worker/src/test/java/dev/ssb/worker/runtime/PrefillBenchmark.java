@@ -24,12 +24,15 @@ import java.util.SplittableRandom;
  * the generator's real path ({@link Generator} with a prefill budget of {@code P}, or of 64).
  *
  * <p>Each case runs in a JVM of its own (same JVM options and class path), so that no case inherits
- * another's freed-but-resident native memory. There the model is loaded and a short warm-up
- * generation run, then the peak resident set size is reset to the resident size ({@code 5 >
- * /proc/self/clear_refs}, Linux) and the prefill's peak is read as the rise of {@code VmHWM}: the
- * native (PyTorch) and Java memory that one prefill added at its highest point, beyond what the
- * allocator already held. Also printed: the elements of one attention score array {@code [rows,
- * heads, chunk, keys]}, the largest temporary of a pass, and the wall time.
+ * another's freed-but-resident native memory, and with glibc told to map blocks of 64 KiB and more
+ * on their own and to return freed memory at once ({@code MALLOC_MMAP_THRESHOLD_=65536}, {@code
+ * MALLOC_TRIM_THRESHOLD_=0}), so that the resident size follows the live native memory. There the
+ * model is loaded and a short warm-up generation run, then the peak resident set size is reset to
+ * the resident size ({@code 5 > /proc/self/clear_refs}, Linux) and the prefill's peak is read as
+ * the rise of {@code VmHWM}: the native (PyTorch) and Java memory that one prefill added at its
+ * highest point, beyond what the allocator already held. Also printed: the elements of one
+ * attention score array {@code [rows, heads, chunk, keys]}, the largest temporary of a pass, and
+ * the wall time.
  *
  * <p>Run: {@code ./ssb bench prefill [P]} (Linux only).
  */
@@ -73,7 +76,12 @@ public final class PrefillBenchmark {
         command.add(Integer.toString(layers));
         command.add(Integer.toString(prompt));
         command.add(Integer.toString(chunk));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // glibc: blocks of 64 KiB and more mapped on their own and unmapped when freed, the heap
+        // trimmed on every free, so the resident size follows the live native memory
+        builder.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
+        builder.environment().put("MALLOC_TRIM_THRESHOLD_", "0");
+        Process process = builder.start();
         try (BufferedReader out =
                 new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -97,7 +105,7 @@ public final class PrefillBenchmark {
             Generator generator = new Generator(model, config.vocabSize(), List.of(), chunk);
             SamplingParams greedy = SamplingParams.greedy(1);
             generator.generate(List.of(request(16, 2)), greedy, 1); // warm-up
-            System.gc();
+            // no System.gc() here: the heap it would give back would hide part of the rise
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");
             long before = status("VmHWM"); // reset to the resident size now
             long start = System.nanoTime();
