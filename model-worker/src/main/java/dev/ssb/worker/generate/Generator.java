@@ -167,8 +167,8 @@ public final class Generator {
     }
 
     /**
-     * Forward passes (prefills and decode steps) over all calls so far: what a step's fixed cost is
-     * paid for.
+     * Forward passes (prefill chunks and decode steps) over all calls so far: what a step's fixed
+     * cost is paid for.
      */
     public long forwardPasses() {
         return forwardPasses;
