@@ -38,6 +38,7 @@ final class ContinuousBatcher {
     private final SamplingParams params;
     private final int maxBatch;
     private final int admitThreshold;
+    private final int prefillTokens;
 
     private List<GenerationRequest> requests;
     private Sampler[] samplers;
@@ -54,7 +55,9 @@ final class ContinuousBatcher {
             int validVocab,
             boolean[] stop,
             SamplingParams params,
-            int maxBatch) {
+            int maxBatch,
+            int prefillTokens) {
+        this.prefillTokens = prefillTokens;
         this.model = model;
         this.validVocab = validVocab;
         this.stop = stop;
@@ -68,7 +71,7 @@ final class ContinuousBatcher {
         return rowSteps;
     }
 
-    /** Prefills and decode steps of the last {@link #run}. */
+    /** Prefill passes (one per chunk) and decode steps of the last {@link #run}. */
     long forwardPasses() {
         return prefills + decodeSteps;
     }
@@ -180,7 +183,10 @@ final class ContinuousBatcher {
         return true;
     }
 
-    /** Prefills {@code group}'s prompts, left-padded, into the empty {@code cache}. */
+    /**
+     * Prefills {@code group}'s prompts, left-padded, into the empty {@code cache}, in chunks that
+     * keep rows × chunk within the prefill token budget.
+     */
     private int[] prefill(KvCache cache, int[] group) {
         int longest = Arrays.stream(lengths(group)).max().orElseThrow();
         long[] padded = new long[group.length * longest];
@@ -191,13 +197,15 @@ final class ContinuousBatcher {
             samplers[req] = new Sampler(params, requests.get(req).seed());
             tokens[req] = new int[params.maxNewTokens()];
         }
-        prefills++;
+        int chunk = Generator.prefillChunk(prefillTokens, group.length);
+        prefills += (longest + chunk - 1) / chunk;
         try (NDManager step = model.manager().newSubManager()) {
             NDArray logits =
                     model.prefill(
                             cache,
                             step.create(padded, new Shape(group.length, longest)),
-                            validVocab);
+                            validVocab,
+                            chunk);
             return Generator.choose(logits, group, samplers, reasons, params, null);
         }
     }

@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * ContinuousBatcher}); {@link Batching#STATIC} decodes fixed batches, dropping finished rows from
  * the cache once a quarter of the batch has finished, so they stop costing compute. Both give every
  * request the same tokens.
+ *
+ * <p>Prefill is chunked: a group of {@code rows} prompts is run {@link #prefillChunk} slots per
+ * forward pass, so that rows × chunk stays within the prefill token budget ({@link
+ * #DEFAULT_PREFILL_TOKENS} unless given) and a long prompt's activations do not grow with its
+ * length.
  */
 public final class Generator {
     private static final Logger LOG = LoggerFactory.getLogger(Generator.class);
@@ -52,9 +57,17 @@ public final class Generator {
         CONTINUOUS
     }
 
+    /**
+     * Prompt slots (rows × chunk) per prefill forward pass by default: large enough that a pass
+     * keeps a GPU's matrix units busy and the demo's prompt groups prefill in one or two passes,
+     * small enough that a pass's activations stay in the hundreds of megabytes at 3B shapes.
+     */
+    public static final int DEFAULT_PREFILL_TOKENS = 8192;
+
     private final Transformer model;
     private final int validVocab;
     private final boolean[] stop;
+    private final int prefillTokens;
     private long rowSteps;
     private long forwardPasses;
 
@@ -63,6 +76,22 @@ public final class Generator {
      * @param stopIds ids that end a sequence
      */
     public Generator(Transformer model, int validVocab, Collection<Integer> stopIds) {
+        this(model, validVocab, stopIds, DEFAULT_PREFILL_TOKENS);
+    }
+
+    /**
+     * @param validVocab the tokenizer's vocabulary size: ids at or above it are never sampled
+     * @param stopIds ids that end a sequence
+     * @param prefillTokens prompt slots (rows × chunk) per prefill forward pass, &gt;= 1; a group
+     *     of more rows than this prefills one slot per pass
+     */
+    public Generator(
+            Transformer model, int validVocab, Collection<Integer> stopIds, int prefillTokens) {
+        if (prefillTokens < 1) {
+            throw new IllegalArgumentException(
+                    "Invalid prefill tokens: " + prefillTokens + " (must be >= 1)");
+        }
+        this.prefillTokens = prefillTokens;
         this.model = requireNonNull(model, "model is null");
         if (validVocab <= 0 || validVocab > model.config().vocabSize()) {
             throw new IllegalArgumentException(
@@ -106,7 +135,7 @@ public final class Generator {
         // the static loop (same tokens either way, by construction of the per-request samplers)
         if (batching == Batching.CONTINUOUS && params.repetitionPenalty() == 1.0) {
             ContinuousBatcher batcher =
-                    new ContinuousBatcher(model, validVocab, stop, params, maxBatch);
+                    new ContinuousBatcher(model, validVocab, stop, params, maxBatch, prefillTokens);
             List<Result> results = batcher.run(requests);
             rowSteps += batcher.rowSteps();
             forwardPasses += batcher.forwardPasses();
@@ -138,11 +167,16 @@ public final class Generator {
     }
 
     /**
-     * Forward passes (prefills and decode steps) over all calls so far: what a step's fixed cost is
-     * paid for.
+     * Forward passes (prefill chunks and decode steps) over all calls so far: what a step's fixed
+     * cost is paid for.
      */
     public long forwardPasses() {
         return forwardPasses;
+    }
+
+    /** Slots per prefill pass for a group of {@code rows} prompts: the budget over the rows. */
+    static int prefillChunk(int prefillTokens, int rows) {
+        return Math.max(1, prefillTokens / rows);
     }
 
     /** Decodes {@code requests} together as one batch. */
@@ -181,10 +215,14 @@ public final class Generator {
                         padded[b * longest + longest - p.length + t] = p[t];
                     }
                 }
-                forwardPasses++;
+                int chunk = prefillChunk(prefillTokens, n);
+                forwardPasses += (longest + chunk - 1) / chunk;
                 NDArray logits =
                         model.prefill(
-                                cache, step.create(padded, new Shape(n, longest)), validVocab);
+                                cache,
+                                step.create(padded, new Shape(n, longest)),
+                                validVocab,
+                                chunk);
                 next = choose(logits, rows, samplers, reasons, params, seen);
             }
             while (true) {

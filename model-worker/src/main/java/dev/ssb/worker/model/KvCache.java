@@ -175,7 +175,8 @@ public final class KvCache implements AutoCloseable {
                 front = Math.min(front, padLeft[b]);
             }
         }
-        if (front < 0 || length - front + reserve > capacity || front * 4 > length) {
+        // without a relayout the slots stay where they are: the next reserve slots must fit as is
+        if (front < 0 || length + reserve > capacity || front * 4 > length) {
             relayout(front, length - front + 2 * reserve);
         }
         int[] pads = padLeft.clone();

@@ -282,29 +282,54 @@ public final class Transformer implements AutoCloseable {
     }
 
     /**
-     * Runs the left-padded prompts through the model and fills an empty cache.
+     * Runs the left-padded prompts through the model in one forward pass and fills an empty cache
+     * (see {@link #prefill(KvCache, NDArray, int, int)}).
      *
      * @param inputIds {@code [batch, longestPrompt]} int64, left-padded
      * @return logits of each row's last prompt token {@code [batch, validVocab]} float32
      */
     public NDArray prefill(KvCache cache, NDArray inputIds, int validVocab) {
-        NDManager m = inputIds.getManager();
-        long seq = inputIds.getShape().get(1);
+        return prefill(cache, inputIds, validVocab, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs the left-padded prompts through the model and fills an empty cache, {@code chunk} slots
+     * per forward pass: each chunk's queries attend to the slots earlier chunks wrote plus,
+     * causally, their own, so the result is the one-pass prefill's while the activations of a pass
+     * (among them the attention scores {@code [batch, heads, chunk, keys]}) scale with {@code
+     * chunk}, not with the prompt. Only the last chunk's last position reaches the LM head.
+     *
+     * @param inputIds {@code [batch, longestPrompt]} int64, left-padded
+     * @param chunk slots per forward pass, &gt;= 1 (at least the prompt length: one pass)
+     * @return logits of each row's last prompt token {@code [batch, validVocab]} float32, attached
+     *     to {@code inputIds}' manager
+     */
+    public NDArray prefill(KvCache cache, NDArray inputIds, int validVocab, int chunk) {
+        int seq = Math.toIntExact(inputIds.getShape().get(1));
         if (cache.length() != 0 || inputIds.getShape().get(0) != cache.batchSize()) {
             throw new IllegalStateException("Cannot prefill: cache is not empty or batch differs");
         }
-        NDArray slots = m.arange(0f, seq, 1f).reshape(1, seq);
-        NDArray keyValid = slots.gte(cache.padLeftArray()).toType(DataType.FLOAT32, false);
-        NDArray positions = slots.sub(cache.padLeftArray()).maximum(0);
-        NDArray x =
-                run(
-                        inputIds,
-                        positions,
-                        Ops.additiveMask(m, m.arange(0f, seq, 1f), keyValid),
-                        cache,
-                        0);
-        cache.advance((int) seq);
-        return logits(x.get(new NDIndex(":, -1, :")), validVocab);
+        if (chunk < 1) {
+            throw new IllegalArgumentException(
+                    "Invalid prefill chunk: " + chunk + " (must be >= 1)");
+        }
+        if (chunk >= seq) {
+            return extend(cache, inputIds, validVocab);
+        }
+        NDManager m = inputIds.getManager();
+        NDArray logits = null;
+        for (int from = 0; from < seq; from += chunk) {
+            int to = Math.min(seq, from + chunk);
+            try (NDManager pass = m.newSubManager()) {
+                NDArray ids = inputIds.get(pass, new NDIndex(":, {}:{}", from, to));
+                NDArray out = extend(cache, ids, validVocab);
+                if (to == seq) {
+                    out.attach(m);
+                    logits = out;
+                }
+            }
+        }
+        return logits;
     }
 
     /**
@@ -314,22 +339,51 @@ public final class Transformer implements AutoCloseable {
      * @return {@code [batch, validVocab]} float32
      */
     public NDArray decode(KvCache cache, NDArray inputIds, int validVocab) {
+        return extend(cache, inputIds, validVocab);
+    }
+
+    /**
+     * Writes {@code inputIds} ({@code [batch, seq]}) at the cache's next {@code seq} slots, each
+     * query attending to the real keys up to its own slot, and returns the logits of the last one.
+     * Positions count from each row's first real slot (0 on padding, which nothing attends to).
+     */
+    private NDArray extend(KvCache cache, NDArray inputIds, int validVocab) {
         NDManager m = inputIds.getManager();
         int slot = cache.length();
-        NDArray slots = m.arange(0f, slot + 1f, 1f).reshape(1, slot + 1);
-        NDArray keyValid = slots.gte(cache.padLeftArray()).toType(DataType.FLOAT32, false);
-        NDArray positions = m.full(new Shape(1, 1), (float) slot).sub(cache.padLeftArray());
-        NDArray qSlot = m.create(new float[] {slot});
-        NDArray x = run(inputIds, positions, Ops.additiveMask(m, qSlot, keyValid), cache, slot);
-        cache.advance(1);
+        long seq = inputIds.getShape().get(1);
+        NDArray keyValid =
+                m.arange(0f, slot + seq, 1f)
+                        .reshape(1, slot + seq)
+                        .gte(cache.padLeftArray())
+                        .toType(DataType.FLOAT32, false);
+        NDArray querySlots = m.arange((float) slot, (float) (slot + seq), 1f);
+        NDArray positions = querySlots.reshape(1, seq).sub(cache.padLeftArray()).maximum(0);
+        NDArray mask = Ops.additiveMask(m, querySlots, keyValid);
+        NDArray x = run(inputIds, positions, mask, cache, slot);
+        cache.advance((int) seq);
         return logits(x.get(new NDIndex(":, -1, :")), validVocab);
     }
 
+    /**
+     * The decoder stack. With a cache (generation, never differentiated) each layer's temporaries
+     * live in a manager of their own that is closed once the layer's output exists, so a pass holds
+     * one layer's activations at a time instead of all layers'.
+     */
     private NDArray run(NDArray ids, NDArray positions, NDArray mask, KvCache cache, int slot) {
         NDArray x = embed(ids);
         Ops.Rope rope = Ops.rope(positions, invFreq, dtype);
         for (DecoderLayer layer : layers) {
-            x = layer.forward(x, rope, mask, cache, slot, lora);
+            if (cache == null) {
+                x = layer.forward(x, rope, mask, null, slot, lora);
+                continue;
+            }
+            NDManager outer = x.getManager();
+            try (NDManager scope = outer.newSubManager()) {
+                x.attach(scope); // the layer's input is not needed after it
+                NDArray y = layer.forward(x, rope, mask, cache, slot, lora);
+                y.attach(outer);
+                x = y;
+            }
         }
         return Ops.rmsNorm(x, norm, (float) config.rmsNormEps(), dtype);
     }

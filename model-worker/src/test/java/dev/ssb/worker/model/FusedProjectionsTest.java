@@ -48,7 +48,7 @@ class FusedProjectionsTest {
     void loraAdapterUnmergedAndMergedForDecodingMatchesTheSeparatePath() {
         ModelConfig config = TinyModels.qwen2();
         InMemoryTensorSource weights = TinyModels.randomWeights(config, 22);
-        var adapter = LoraLayersTest.randomAdapter(config, PARTIAL, 6, false);
+        var adapter = TinyModels.randomAdapter(config, PARTIAL, 6, false);
         try (Transformer fused = TinyModels.load(config, weights);
                 Transformer separate = separate(config, weights);
                 LoraLayers fusedLora =
@@ -70,7 +70,7 @@ class FusedProjectionsTest {
     void adapterMergedIntoTheCheckpointLoadsFusedAsTheSeparateModelWithLora() {
         ModelConfig config = TinyModels.qwen2();
         InMemoryTensorSource weights = TinyModels.randomWeights(config, 23);
-        var adapter = LoraLayersTest.randomAdapter(config, PARTIAL, 7, false);
+        var adapter = TinyModels.randomAdapter(config, PARTIAL, 7, false);
         try (Transformer fused = TinyModels.load(config, weights);
                 Transformer separate = separate(config, weights);
                 LoraLayers fusedLora =

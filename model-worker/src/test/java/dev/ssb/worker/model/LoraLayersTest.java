@@ -14,44 +14,17 @@ import dev.ssb.worker.api.ModelConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LoraLayersTest {
     private static final int[] IDS = {4, 8, 15, 16, 23, 42};
-
-    /** A for every target module random; B random, or zero when {@code zeroB}. */
-    static LoraAdapter randomAdapter(ModelConfig model, LoraConfig cfg, long seed, boolean zeroB) {
-        Random random = new Random(seed);
-        Map<String, HostTensor> tensors = new LinkedHashMap<>();
-        for (int i = 0; i < model.numHiddenLayers(); i++) {
-            for (String m : cfg.targetModules()) {
-                long[] w = WeightNames.projectionShape(model, m);
-                tensors.put(LoraLayers.key(i, m, 'A'), gaussian(random, 0.3f, cfg.rank(), w[1]));
-                tensors.put(
-                        LoraLayers.key(i, m, 'B'),
-                        zeroB
-                                ? HostTensor.zeros(w[0], cfg.rank())
-                                : gaussian(random, 0.3f, w[0], cfg.rank()));
-            }
-        }
-        return new LoraAdapter(cfg, tensors);
-    }
-
-    static HostTensor gaussian(Random random, float std, long... shape) {
-        float[] v = new float[Math.toIntExact(shape[0] * shape[1])];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = std * (float) random.nextGaussian();
-        }
-        return new HostTensor(shape, v);
-    }
 
     @Test
     void zeroBGivesExactlyTheBaseLogits() {
         ModelConfig config = TinyModels.qwen2();
         try (Transformer model = TinyModels.load(config, TinyModels.randomWeights(config, 2))) {
             float[][] base = TransformerTest.fullLogits(model, IDS);
-            LoraAdapter adapter = randomAdapter(config, LoraConfig.paper(), 9, true);
+            LoraAdapter adapter = TinyModels.randomAdapter(config, LoraConfig.paper(), 9, true);
             try (LoraLayers lora =
                     LoraLayers.fromAdapter(adapter, config, model.manager(), DataType.FLOAT32)) {
                 model.setLora(lora);
@@ -72,7 +45,7 @@ class LoraLayersTest {
             try (Transformer model = TinyModels.load(config, TinyModels.randomWeights(config, 2));
                     LoraLayers lora =
                             LoraLayers.fromAdapter(
-                                    randomAdapter(config, cfg, 4, false),
+                                    TinyModels.randomAdapter(config, cfg, 4, false),
                                     config,
                                     model.manager(),
                                     DataType.FLOAT32)) {
@@ -108,7 +81,7 @@ class LoraLayersTest {
             try (Transformer model = TinyModels.load(config, TinyModels.randomWeights(config, 3));
                     LoraLayers lora =
                             LoraLayers.fromAdapter(
-                                    randomAdapter(config, LoraConfig.paper(), 5, false),
+                                    TinyModels.randomAdapter(config, LoraConfig.paper(), 5, false),
                                     config,
                                     model.manager(),
                                     DataType.FLOAT32)) {
@@ -142,7 +115,7 @@ class LoraLayersTest {
     void roundTripsThroughHostTensors() {
         ModelConfig config = TinyModels.llama();
         LoraAdapter adapter =
-                randomAdapter(
+                TinyModels.randomAdapter(
                         config, new LoraConfig(2, 4f, List.of("k_proj", "gate_proj")), 5, false);
         try (Transformer model = TinyModels.load(config, TinyModels.randomWeights(config, 2));
                 LoraLayers lora =
@@ -164,7 +137,7 @@ class LoraLayersTest {
     void rejectsAdapterWithMissingOrMisshapenKeys() {
         ModelConfig config = TinyModels.qwen2();
         LoraConfig cfg = new LoraConfig(2, 2f, List.of("q_proj"));
-        LoraAdapter full = randomAdapter(config, cfg, 1, false);
+        LoraAdapter full = TinyModels.randomAdapter(config, cfg, 1, false);
         Map<String, HostTensor> missing = new LinkedHashMap<>(full.tensors());
         String gone = "base_model.model.model.layers.1.self_attn.q_proj.lora_B.weight";
         missing.remove(gone);
@@ -198,7 +171,7 @@ class LoraLayersTest {
         try (Transformer model = TinyModels.load(config, TinyModels.randomWeights(config, 2));
                 LoraLayers lora =
                         LoraLayers.fromAdapter(
-                                randomAdapter(config, cfg, 3, false),
+                                TinyModels.randomAdapter(config, cfg, 3, false),
                                 config,
                                 model.manager(),
                                 DataType.FLOAT32)) {

@@ -2,8 +2,12 @@ package dev.ssb.worker.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import dev.ssb.worker.api.HostTensor;
+import dev.ssb.worker.api.LoraAdapter;
+import dev.ssb.worker.api.LoraConfig;
 import dev.ssb.worker.api.ModelConfig;
 import dev.ssb.worker.api.RopeScaling;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -149,5 +153,32 @@ public final class TinyModels {
             source.put(e.getKey(), e.getValue(), v);
         }
         return source;
+    }
+
+    /** A for every target module random; B random, or zero when {@code zeroB}. */
+    public static LoraAdapter randomAdapter(
+            ModelConfig model, LoraConfig cfg, long seed, boolean zeroB) {
+        Random random = new Random(seed);
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        for (int i = 0; i < model.numHiddenLayers(); i++) {
+            for (String m : cfg.targetModules()) {
+                long[] w = WeightNames.projectionShape(model, m);
+                tensors.put(LoraLayers.key(i, m, 'A'), gaussian(random, 0.3f, cfg.rank(), w[1]));
+                tensors.put(
+                        LoraLayers.key(i, m, 'B'),
+                        zeroB
+                                ? HostTensor.zeros(w[0], cfg.rank())
+                                : gaussian(random, 0.3f, w[0], cfg.rank()));
+            }
+        }
+        return new LoraAdapter(cfg, tensors);
+    }
+
+    private static HostTensor gaussian(Random random, float std, long... shape) {
+        float[] v = new float[Math.toIntExact(shape[0] * shape[1])];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = std * (float) random.nextGaussian();
+        }
+        return new HostTensor(shape, v);
     }
 }
