@@ -107,8 +107,8 @@ class CliFailureTest {
     /** {@code ssb ARGS} in a new JVM on local[1], with the launcher's log configuration. */
     private static Process launch(Path hadoopConf, List<String> args, Path log) throws IOException {
         Path repo = Path.of(System.getProperty("ssb.repo.dir", ".."));
-        List<String> flags =
-                List.of("-Dlog4j2.configurationFile=" + repo.resolve("conf/log4j2.xml"));
+        List<String> flags = new ArrayList<>(SsbJvm.SHORT_LIVED);
+        flags.add("-Dlog4j2.configurationFile=" + repo.resolve("conf/log4j2.xml"));
         return SsbJvm.start(1, List.of(hadoopConf), flags, args, log);
     }
 }
