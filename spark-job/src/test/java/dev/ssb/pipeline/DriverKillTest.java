@@ -43,8 +43,9 @@ class DriverKillTest {
         Path model = TinyPipeline.checkpoint(tmp, 3, 12, 0);
         TinyPipeline.problems(tmp.resolve("data"), 3, 12, 0);
         List<String> flags = new ArrayList<>(TinyPipeline.flags());
-        // enough optimizer steps (12 examples x 8 epochs, batch 1) to be caught mid-distill
-        flags.addAll(List.of("--set", "distill.batch_size=1", "--set", "distill.epochs=8"));
+        // enough optimizer steps to be caught mid-distill: the 7 accepted examples x 4 epochs,
+        // batch 1, a checkpoint every step; the driver is killed right after the first of 28
+        flags.addAll(List.of("--set", "distill.batch_size=1", "--set", "distill.epochs=4"));
 
         String[] killed = args(tmp.resolve("killed"), model, flags);
         Path run = tmp.resolve("killed/r");
