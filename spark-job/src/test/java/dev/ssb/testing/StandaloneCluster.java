@@ -42,6 +42,9 @@ public final class StandaloneCluster implements AutoCloseable {
     private static final String LOOPBACK = ClientSubmit.LOOPBACK;
     private static final Duration STOP_GRACE = ClientSubmit.STOP_GRACE;
 
+    /** The cluster {@link #shared()} returns; guarded by the class. */
+    private static StandaloneCluster shared;
+
     private final ClusterSpec spec;
     private final Path workDir;
     private final List<Process> processes = new CopyOnWriteArrayList<>();
@@ -81,6 +84,27 @@ public final class StandaloneCluster implements AutoCloseable {
                 "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
                         + " -Dai.djl.pytorch.num_interop_threads=1");
         return conf;
+    }
+
+    /**
+     * One cluster per test JVM for the test classes that only submit applications to it (a Master
+     * and a Worker offering 2 cores and 2g, no GPU): started on first use, and again if a daemon of
+     * it died; stopped by its shutdown hook when the JVM exits. Starting the two daemons costs
+     * about 10 s per cluster on the test machine, so classes share this one; a test that stops,
+     * kills or reconfigures the daemons themselves starts its own with {@link #builder()}. Callers
+     * must not close it.
+     */
+    public static synchronized StandaloneCluster shared() {
+        if (shared == null
+                || shared.closed.get()
+                || !shared.master.isAlive()
+                || !shared.worker.isAlive()) {
+            if (shared != null) {
+                shared.close();
+            }
+            shared = builder().workerCores(2).workerMemory("2g").start();
+        }
+        return shared;
     }
 
     /** A builder with small defaults: 2 cores and 2g for executors, no GPU. */
