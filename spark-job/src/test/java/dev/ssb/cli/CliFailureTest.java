@@ -3,8 +3,7 @@ package dev.ssb.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssb.testing.FullDiskFileSystem;
-import dev.ssb.testing.TestBuild;
-import java.io.File;
+import dev.ssb.testing.SsbJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,34 +106,9 @@ class CliFailureTest {
 
     /** {@code ssb ARGS} in a new JVM on local[1], with the launcher's log configuration. */
     private static Process launch(Path hadoopConf, List<String> args, Path log) throws IOException {
-        String classpath =
-                hadoopConf
-                        + File.pathSeparator
-                        + TestBuild.sparkHome().resolve("jars").resolve("*")
-                        + File.pathSeparator
-                        + TestBuild.appClasspath().stream()
-                                .map(Path::toString)
-                                .collect(Collectors.joining(File.pathSeparator));
         Path repo = Path.of(System.getProperty("ssb.repo.dir", ".."));
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx1g");
-        cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
-        cmd.addAll(
-                List.of(
-                        "-Dspark.master=local[1]",
-                        "-Dspark.driver.host=127.0.0.1",
-                        "-Dspark.driver.bindAddress=127.0.0.1",
-                        "-Dspark.ui.enabled=false",
-                        "-Dai.djl.offline=true",
-                        "-Dlog4j2.configurationFile=" + repo.resolve("conf/log4j2.xml"),
-                        "-cp",
-                        classpath,
-                        SsbCommand.class.getName()));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        return pb.start();
+        List<String> flags = new ArrayList<>(SsbJvm.SHORT_LIVED);
+        flags.add("-Dlog4j2.configurationFile=" + repo.resolve("conf/log4j2.xml"));
+        return SsbJvm.start(1, List.of(hadoopConf), flags, args, log);
     }
 }

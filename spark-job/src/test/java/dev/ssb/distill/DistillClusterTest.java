@@ -44,18 +44,15 @@ class DistillClusterTest {
         Path conf = ConfFile.write(remote, tmp.resolve("cluster.properties"));
 
         Map<String, String> sparkConf = StandaloneCluster.oneCoreExecutors(2, "1g");
-        SubmitResult result;
-        try (StandaloneCluster cluster =
-                StandaloneCluster.builder().workerCores(2).workerMemory("2g").start()) {
-            result =
-                    cluster.submit(
-                            SsbCommand.class.getName(),
-                            TestBuild.appClasspath(),
-                            sparkConf,
-                            "distill",
-                            "--conf",
-                            conf.toString());
-        }
+        SubmitResult result =
+                StandaloneCluster.shared()
+                        .submit(
+                                SsbCommand.class.getName(),
+                                TestBuild.appClasspath(),
+                                sparkConf,
+                                "distill",
+                                "--conf",
+                                conf.toString());
 
         assertThat(result.succeeded()).as(result.describe()).isTrue();
         List<Row> one = metrics(spark, local);

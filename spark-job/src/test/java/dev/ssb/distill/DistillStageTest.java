@@ -61,18 +61,31 @@ class DistillStageTest {
     }
 
     private static RunLayout layout(SsbConfig config) {
-        return new RunLayout(config.out(), config.runId());
+        return TrainingRuns.layout(config);
     }
 
     private List<Row> metrics(SsbConfig config) {
-        return spark.read()
-                .parquet(layout(config).tablePath(DistillStage.TRAIN_METRICS).toString())
-                .orderBy("step")
-                .collectAsList();
+        return TrainingRuns.metrics(spark, config, DistillStage.TRAIN_METRICS);
     }
 
     private static LoraAdapter adapter(SsbConfig config) {
-        return LoraAdapter.load(Path.of(layout(config).tablePath(DistillStage.ADAPTER).toString()));
+        return TrainingRuns.adapter(config, DistillStage.ADAPTER);
+    }
+
+    /** Runs the stage until its driver is "killed" at {@code step}: nothing is committed. */
+    private void killedAt(SsbConfig config, int step) {
+        TrainingRuns.assertKilled(
+                () ->
+                        DistillStage.run(
+                                spark,
+                                config,
+                                false,
+                                false,
+                                m -> TrainingRuns.killAt(step, m.step())),
+                spark,
+                config,
+                DistillStage.NAME,
+                List.of(DistillStage.TRAIN_METRICS, DistillStage.ADAPTER));
     }
 
     @Test
@@ -102,26 +115,7 @@ class DistillStageTest {
     @Test
     void resumeAfterAKillEndsWithTheSameAdapterAsAnUninterruptedRun() {
         SsbConfig config = prepared("killed").with(SsbProperties.DISTILL_WORKERS, 1);
-        assertThatThrownBy(
-                        () ->
-                                DistillStage.run(
-                                        spark,
-                                        config,
-                                        false,
-                                        false,
-                                        m -> {
-                                            if (m.step() == 5) {
-                                                throw new IllegalStateException("killed");
-                                            }
-                                        }))
-                .hasMessage("killed");
-        StageOutput stage =
-                new StageOutput(
-                        spark,
-                        layout(config),
-                        DistillStage.NAME,
-                        List.of(DistillStage.TRAIN_METRICS, DistillStage.ADAPTER));
-        assertThat(stage.isComplete()).isFalse();
+        killedAt(config, 5);
         Path checkpoints = Path.of(layout(config).runPath().toString(), "distill", "checkpoints");
         assertThat(checkpoints.resolve("step-3").resolve("state.json")).exists();
         assertThat(checkpoints.resolve("step-6")).doesNotExist();
@@ -129,20 +123,9 @@ class DistillStageTest {
         StageOutput.Outcome resumed = DistillStage.run(spark, config, false, true);
 
         assertThat(resumed.manifest().count("resumed_from_step")).isEqualTo(3);
-        Map<String, HostTensor> expected = adapter(reference()).tensors();
-        Map<String, HostTensor> actual = adapter(config).tensors();
-        assertThat(actual.keySet()).isEqualTo(expected.keySet());
-        expected.forEach(
-                (name, t) ->
-                        assertThat(actual.get(name).data()).as(name).containsExactly(t.data()));
-        List<Row> before = metrics(reference());
-        List<Row> after = metrics(config);
-        assertThat(after).hasSize(STEPS);
-        for (int i = 0; i < STEPS; i++) {
-            assertThat(after.get(i).<Integer>getAs("step")).isEqualTo(i + 1);
-            assertThat(after.get(i).<Double>getAs("loss"))
-                    .isEqualTo(before.get(i).<Double>getAs("loss"));
-        }
+        TrainingRuns.assertSameTensors(adapter(reference()), adapter(config));
+        assertThat(metrics(config)).hasSize(STEPS);
+        TrainingRuns.assertSameLosses(metrics(reference()), metrics(config));
     }
 
     @Test
@@ -275,18 +258,8 @@ class DistillStageTest {
                         .with(SsbProperties.DISTILL_SYNC_EVERY, 2);
         DistillStage.run(spark, config, false, false);
 
-        Map<String, HostTensor> expected = adapter(reference()).tensors();
-        adapter(config)
-                .tensors()
-                .forEach(
-                        (name, t) ->
-                                assertThat(t.data())
-                                        .as(name)
-                                        .containsExactly(expected.get(name).data()));
-        assertThat(metrics(config))
-                .extracting(r -> r.<Double>getAs("loss"))
-                .containsExactlyElementsOf(
-                        metrics(reference()).stream().map(r -> r.<Double>getAs("loss")).toList());
+        TrainingRuns.assertSameTensors(adapter(reference()), adapter(config));
+        TrainingRuns.assertSameLosses(metrics(reference()), metrics(config));
     }
 
     @Test
@@ -320,19 +293,7 @@ class DistillStageTest {
     @Test
     void resumeRefusesACheckpointMadeWithOtherSettings() {
         SsbConfig config = prepared("changed").with(SsbProperties.DISTILL_WORKERS, 1);
-        assertThatThrownBy(
-                        () ->
-                                DistillStage.run(
-                                        spark,
-                                        config,
-                                        false,
-                                        false,
-                                        m -> {
-                                            if (m.step() == 3) {
-                                                throw new IllegalStateException("killed");
-                                            }
-                                        }))
-                .hasMessage("killed");
+        killedAt(config, 3);
         SsbConfig other = config.with(SsbProperties.DISTILL_LR, 5e-3);
         assertThatThrownBy(() -> DistillStage.run(spark, other, false, true))
                 .isInstanceOf(IllegalStateException.class)

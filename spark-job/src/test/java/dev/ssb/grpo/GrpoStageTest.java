@@ -1,10 +1,10 @@
 package dev.ssb.grpo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
+import dev.ssb.distill.TrainingRuns;
 import dev.ssb.ingest.IngestStage;
 import dev.ssb.spark.SharedSpark;
 import dev.ssb.table.RunLayout;
@@ -16,7 +16,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -76,19 +75,15 @@ class GrpoStageTest {
     }
 
     private static RunLayout layout(SsbConfig config) {
-        return new RunLayout(config.out(), config.runId());
+        return TrainingRuns.layout(config);
     }
 
     private List<Row> metrics(SsbConfig config) {
-        return spark.read()
-                .parquet(layout(config).tablePath(GrpoStage.GRPO_METRICS).toString())
-                .orderBy("step")
-                .collectAsList();
+        return TrainingRuns.metrics(spark, config, GrpoStage.GRPO_METRICS);
     }
 
-    private static Map<String, HostTensor> adapter(SsbConfig config) {
-        return LoraAdapter.load(Path.of(layout(config).tablePath(GrpoStage.ADAPTER).toString()))
-                .tensors();
+    private static LoraAdapter adapter(SsbConfig config) {
+        return TrainingRuns.adapter(config, GrpoStage.ADAPTER);
     }
 
     @Test
@@ -111,7 +106,9 @@ class GrpoStageTest {
         }
         assertThat(signal).as("some group of the run had mixed rewards: %s", rows).isPositive();
         assertThat(rows.get(STEPS - 1).<Double>getAs("kl")).as("the policy moved").isPositive();
-        assertThat(adapter(reference()).values().stream().anyMatch(GrpoStageTest::nonZeroB))
+        assertThat(
+                        adapter(reference()).tensors().values().stream()
+                                .anyMatch(GrpoStageTest::nonZeroB))
                 .isTrue();
         Path plot = Path.of(layout(reference()).runPath().toString(), "grpo", "training.png");
         BufferedImage image = ImageIO.read(Files.newInputStream(plot));
@@ -153,42 +150,24 @@ class GrpoStageTest {
     @Test
     void resumeAfterAKillEndsOnTheUninterruptedAdapter() {
         SsbConfig config = prepared("killed", 1);
-        assertThatThrownBy(
-                        () ->
-                                GrpoStage.run(
-                                        spark,
-                                        config,
-                                        layout(config),
-                                        false,
-                                        false,
-                                        m -> {
-                                            if (m.step() == 2) {
-                                                throw new IllegalStateException("killed");
-                                            }
-                                        }))
-                .hasMessage("killed");
-        StageOutput stage =
-                new StageOutput(
-                        spark,
-                        layout(config),
-                        GrpoStage.NAME,
-                        List.of(GrpoStage.GRPO_METRICS, GrpoStage.ADAPTER));
-        assertThat(stage.isComplete()).isFalse();
+        TrainingRuns.assertKilled(
+                () ->
+                        GrpoStage.run(
+                                spark,
+                                config,
+                                layout(config),
+                                false,
+                                false,
+                                m -> TrainingRuns.killAt(2, m.step())),
+                spark,
+                config,
+                GrpoStage.NAME,
+                List.of(GrpoStage.GRPO_METRICS, GrpoStage.ADAPTER));
 
         StageOutput.Outcome resumed = GrpoStage.run(spark, config, false, true);
 
         assertThat(resumed.manifest().count("resumed_from_step")).isEqualTo(2);
-        Map<String, HostTensor> expected = adapter(reference());
-        Map<String, HostTensor> actual = adapter(config);
-        assertThat(actual.keySet()).isEqualTo(expected.keySet());
-        expected.forEach(
-                (name, t) ->
-                        assertThat(actual.get(name).data()).as(name).containsExactly(t.data()));
-        List<Row> before = metrics(reference());
-        List<Row> after = metrics(config);
-        for (int i = 0; i < STEPS; i++) {
-            assertThat(after.get(i).<Double>getAs("loss"))
-                    .isEqualTo(before.get(i).<Double>getAs("loss"));
-        }
+        TrainingRuns.assertSameTensors(adapter(reference()), adapter(config));
+        TrainingRuns.assertSameLosses(metrics(reference()), metrics(config));
     }
 }

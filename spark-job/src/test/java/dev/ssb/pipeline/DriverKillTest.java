@@ -2,13 +2,11 @@ package dev.ssb.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ssb.cli.SsbCommand;
 import dev.ssb.distill.DistillStage;
 import dev.ssb.spark.SharedSpark;
 import dev.ssb.table.Manifest;
 import dev.ssb.testing.ClusterTest;
-import dev.ssb.testing.TestBuild;
-import java.io.File;
+import dev.ssb.testing.SsbJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,8 +43,9 @@ class DriverKillTest {
         Path model = TinyPipeline.checkpoint(tmp, 3, 12, 0);
         TinyPipeline.problems(tmp.resolve("data"), 3, 12, 0);
         List<String> flags = new ArrayList<>(TinyPipeline.flags());
-        // enough optimizer steps (12 examples x 8 epochs, batch 1) to be caught mid-distill
-        flags.addAll(List.of("--set", "distill.batch_size=1", "--set", "distill.epochs=8"));
+        // enough optimizer steps to be caught mid-distill: the 7 accepted examples x 4 epochs,
+        // batch 1, a checkpoint every step; the driver is killed right after the first of 28
+        flags.addAll(List.of("--set", "distill.batch_size=1", "--set", "distill.epochs=4"));
 
         String[] killed = args(tmp.resolve("killed"), model, flags);
         Path run = tmp.resolve("killed/r");
@@ -142,33 +139,12 @@ class DriverKillTest {
 
     /** {@code ssb ARGS} in a new JVM on local[2], as the launcher would start it. */
     private static Process launch(String[] args, Path log) throws IOException {
-        String classpath =
-                TestBuild.sparkHome().resolve("jars").resolve("*")
-                        + File.pathSeparator
-                        + TestBuild.appClasspath().stream()
-                                .map(Path::toString)
-                                .collect(Collectors.joining(File.pathSeparator));
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx1g");
-        cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
-        cmd.addAll(
-                List.of(
-                        "-Dspark.master=local[2]",
-                        "-Dspark.driver.host=127.0.0.1",
-                        "-Dspark.driver.bindAddress=127.0.0.1",
-                        "-Dspark.ui.enabled=false",
-                        "-Dai.djl.offline=true",
-                        "-Dai.djl.pytorch.num_threads=1",
-                        "-Dai.djl.pytorch.num_interop_threads=1",
-                        "-cp",
-                        classpath,
-                        SsbCommand.class.getName()));
-        cmd.addAll(Arrays.asList(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        return pb.start();
+        return SsbJvm.start(
+                2,
+                List.of(),
+                List.of("-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"),
+                Arrays.asList(args),
+                log);
     }
 
     private static String log(Path file) {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,38 +59,28 @@ class ExecutorKillTest {
         RunPipelineTest.run(args("rollout", tmp.resolve("local"), model, flags));
 
         Path markers = Files.createDirectories(tmp.resolve("markers"));
-        Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("spark.executor.cores", "1");
-        conf.put("spark.cores.max", "2");
-        conf.put("spark.executor.memory", "1g");
-        conf.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
-        conf.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
-        conf.put(
+        Map<String, String> conf = StandaloneCluster.oneCoreExecutors(2, "1g");
+        conf.merge(
                 "spark.executor.extraJavaOptions",
-                "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
-                        + " -Dai.djl.pytorch.num_interop_threads=1"
-                        + " -D"
+                " -D"
                         + ScriptedRuntime.DELAY_MS
-                        + "=400"
-                        + " -D"
+                        + "=400 -D"
                         + ScriptedRuntime.MARKERS
                         + "="
-                        + markers);
+                        + markers,
+                String::concat);
         AtomicLong killed = new AtomicLong(-1);
-        SubmitResult result;
-        try (StandaloneCluster cluster =
-                StandaloneCluster.builder().workerCores(2).workerMemory("2g").start()) {
-            Thread killer = new Thread(() -> killFirstGeneratingExecutor(cluster, markers, killed));
-            killer.setDaemon(true);
-            killer.start();
-            result =
-                    cluster.submit(
-                            SsbCommand.class.getName(),
-                            TestBuild.appClasspath(),
-                            conf,
-                            args("rollout", tmp.resolve("cluster"), model, flags));
-            killer.join(10_000);
-        }
+        StandaloneCluster cluster = StandaloneCluster.shared();
+        Thread killer = new Thread(() -> killFirstGeneratingExecutor(cluster, markers, killed));
+        killer.setDaemon(true);
+        killer.start();
+        SubmitResult result =
+                cluster.submit(
+                        SsbCommand.class.getName(),
+                        TestBuild.appClasspath(),
+                        conf,
+                        args("rollout", tmp.resolve("cluster"), model, flags));
+        killer.join(10_000);
 
         assertThat(result.succeeded()).as(result.describe()).isTrue();
         assertThat(killed.get()).as("an executor was killed mid-stage").isPositive();
@@ -102,12 +91,12 @@ class ExecutorKillTest {
                 .hasSizeGreaterThanOrEqualTo(2);
 
         Dataset<Row> local = rollouts(spark, tmp.resolve("local"));
-        Dataset<Row> cluster = rollouts(spark, tmp.resolve("cluster"));
-        assertThat(cluster.count()).isEqualTo((long) PROBLEMS * SAMPLES);
-        assertThat(cluster.select("problem_id", "sample_idx").distinct().count())
+        Dataset<Row> remote = rollouts(spark, tmp.resolve("cluster"));
+        assertThat(remote.count()).isEqualTo((long) PROBLEMS * SAMPLES);
+        assertThat(remote.select("problem_id", "sample_idx").distinct().count())
                 .isEqualTo((long) PROBLEMS * SAMPLES);
-        assertThat(cluster.select("problem_id").distinct().count()).isEqualTo(PROBLEMS);
-        assertThat(rows(cluster)).isEqualTo(rows(local));
+        assertThat(remote.select("problem_id").distinct().count()).isEqualTo(PROBLEMS);
+        assertThat(rows(remote)).isEqualTo(rows(local));
     }
 
     /** Waits for the first generate call on an executor, then SIGKILLs that executor's JVM. */

@@ -13,7 +13,6 @@ import dev.ssb.testing.TestBuild;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,31 +57,24 @@ class RunSubmitTest {
         failing.set(failing.indexOf("--problems") + 1, tmp.resolve("missing.jsonl").toString());
         failing.set(failing.indexOf("--run-id") + 1, "broken");
 
-        Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("spark.executor.cores", "1");
-        conf.put("spark.cores.max", "2");
-        conf.put("spark.executor.memory", "1g");
-        conf.put(
-                "spark.executor.extraJavaOptions",
-                "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
-                        + " -Dai.djl.pytorch.num_interop_threads=1");
-        SubmitResult ok;
-        SubmitResult bad;
-        try (StandaloneCluster cluster =
-                StandaloneCluster.builder().workerCores(2).workerMemory("2g").start()) {
-            ok =
-                    cluster.submit(
-                            SsbCommand.class.getName(),
-                            TestBuild.appClasspath(),
-                            conf,
-                            args.toArray(String[]::new));
-            bad =
-                    cluster.submit(
-                            SsbCommand.class.getName(),
-                            TestBuild.appClasspath(),
-                            conf,
-                            failing.toArray(String[]::new));
-        }
+        Map<String, String> conf = StandaloneCluster.oneCoreExecutors(2, "1g");
+        // as a scheduler submits: no waiting for every executor before the application starts
+        // (the failing submission ends before it needs one)
+        conf.remove("spark.scheduler.minRegisteredResourcesRatio");
+        conf.remove("spark.scheduler.maxRegisteredResourcesWaitingTime");
+        StandaloneCluster cluster = StandaloneCluster.shared();
+        SubmitResult ok =
+                cluster.submit(
+                        SsbCommand.class.getName(),
+                        TestBuild.appClasspath(),
+                        conf,
+                        args.toArray(String[]::new));
+        SubmitResult bad =
+                cluster.submit(
+                        SsbCommand.class.getName(),
+                        TestBuild.appClasspath(),
+                        conf,
+                        failing.toArray(String[]::new));
 
         assertThat(ok.succeeded()).as(ok.describe()).isTrue();
         for (String table :

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ssb ingest} and {@code ssb rollout} submitted through SparkSubmit to a real standalone
- * cluster with two executor JVMs: the rollouts come from both executors and equal, row for row, the
- * rollouts of the same configuration computed in this JVM.
+ * cluster (the one the test JVM shares) with two executor JVMs: the rollouts come from both
+ * executors and equal, row for row, the rollouts of the same configuration computed in this JVM.
  */
 @ClusterTest
 class RolloutClusterTest {
@@ -55,19 +55,17 @@ class RolloutClusterTest {
                         "run_id=cluster"));
 
         Map<String, String> sparkConf = StandaloneCluster.oneCoreExecutors(2, "1g");
-        try (StandaloneCluster cluster =
-                StandaloneCluster.builder().workerCores(2).workerMemory("2g").start()) {
-            for (String stage : List.of("ingest", "rollout")) {
-                SubmitResult result =
-                        cluster.submit(
-                                SsbCommand.class.getName(),
-                                TestBuild.appClasspath(),
-                                sparkConf,
-                                stage,
-                                "--conf",
-                                conf.toString());
-                assertThat(result.succeeded()).as(result.describe()).isTrue();
-            }
+        for (String stage : List.of("ingest", "rollout")) {
+            SubmitResult result =
+                    StandaloneCluster.shared()
+                            .submit(
+                                    SsbCommand.class.getName(),
+                                    TestBuild.appClasspath(),
+                                    sparkConf,
+                                    stage,
+                                    "--conf",
+                                    conf.toString());
+            assertThat(result.succeeded()).as(result.describe()).isTrue();
         }
 
         SparkSession spark = SharedSpark.session();

@@ -2,24 +2,19 @@ package dev.ssb.testing;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
-import org.apache.spark.launcher.JavaModuleOptions;
 
 /**
  * A real YARN on loopback: Hadoop's MiniYARNCluster (a ResourceManager and one NodeManager in this
@@ -31,8 +26,8 @@ import org.apache.spark.launcher.JavaModuleOptions;
  */
 public final class MiniYarn implements AutoCloseable {
 
-    private static final String LOOPBACK = "127.0.0.1";
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final String LOOPBACK = ClientSubmit.LOOPBACK;
+    private static final Duration STOP_GRACE = ClientSubmit.STOP_GRACE;
     private static final Duration SUBMIT_TIMEOUT = Duration.ofMinutes(5);
 
     private final Path workDir;
@@ -158,7 +153,7 @@ public final class MiniYarn implements AutoCloseable {
         conf.put("spark.executorEnv.JAVA_HOME", java);
         conf.put("spark.executorEnv.SPARK_LOCAL_IP", LOOPBACK);
         conf.put("spark.yarn.am.memory", "256m");
-        conf.put("spark.yarn.am.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        conf.put("spark.yarn.am.extraJavaOptions", String.join(" ", ClientSubmit.SHORT_LIVED_JVM));
         return conf;
     }
 
@@ -172,43 +167,20 @@ public final class MiniYarn implements AutoCloseable {
             Map<String, String> sparkConf,
             String... args) {
         requireNonNull(mainClass, "mainClass is null");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx" + sparkConf.getOrDefault("spark.driver.memory", "512m"));
-        cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
-        cmd.add("-Dlog4j2.configurationFile=" + writeDriverLogConfig());
-        cmd.add("-cp");
         // as bin/spark-class does: the client's Hadoop configuration first on its classpath
         List<Path> cp = new ArrayList<>(List.of(hadoopConfDir()));
         cp.addAll(driverClasspath);
-        cmd.add(String.join(File.pathSeparator, cp.stream().map(Path::toString).toList()));
-        cmd.add("org.apache.spark.deploy.SparkSubmit");
-        cmd.addAll(List.of("--master", "yarn", "--deploy-mode", "client", "--class", mainClass));
-        sparkConf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
-        cmd.add("spark-internal"); // the main class is on the driver's classpath already
-        cmd.addAll(Arrays.asList(args));
-
+        List<String> cmd =
+                ClientSubmit.command(
+                        ClientSubmit.joinClasspath(cp),
+                        "yarn",
+                        mainClass,
+                        sparkConf,
+                        List.of("-Dlog4j2.configurationFile=" + writeDriverLogConfig()),
+                        args);
         Path dir = workDir.resolve("submit-" + (submissions.size() + 1));
         Process p = launch(cmd, dir);
-        boolean timedOut = false;
-        try {
-            if (!p.waitFor(SUBMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                timedOut = true;
-                ProcessTree.destroy(List.of(p.toHandle()), STOP_GRACE);
-            }
-            p.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ProcessTree.destroy(List.of(p.toHandle()), STOP_GRACE);
-            throw new IllegalStateException("Interrupted while waiting for " + mainClass, e);
-        }
-        return new SubmitResult(
-                p.pid(),
-                timedOut ? -1 : p.exitValue(),
-                timedOut,
-                read(dir.resolve("stdout.log")),
-                read(dir.resolve("stderr.log")));
+        return ClientSubmit.await(p, dir, SUBMIT_TIMEOUT, mainClass);
     }
 
     /**
@@ -252,19 +224,11 @@ public final class MiniYarn implements AutoCloseable {
     }
 
     private Process launch(List<String> cmd, Path dir) {
+        ProcessBuilder pb = ClientSubmit.builder(cmd, dir);
+        // what a YARN client reads: it also ships these files to the application master
+        pb.environment().put("HADOOP_CONF_DIR", hadoopConfDir().toString());
+        pb.environment().remove("YARN_CONF_DIR");
         try {
-            Files.createDirectories(dir);
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.directory(dir.toFile());
-            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.redirectOutput(dir.resolve("stdout.log").toFile());
-            pb.redirectError(dir.resolve("stderr.log").toFile());
-            Map<String, String> env = pb.environment();
-            // what a YARN client reads: it also ships these files to the application master
-            env.put("HADOOP_CONF_DIR", hadoopConfDir().toString());
-            env.remove("YARN_CONF_DIR");
-            env.put("SPARK_SCALA_VERSION", "2.13");
-            env.put("SPARK_LOCAL_IP", LOOPBACK);
             Process p = pb.start();
             submissions.add(p);
             return p;
@@ -340,14 +304,6 @@ public final class MiniYarn implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while starting YARN", e);
             }
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
         }
     }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -41,17 +39,11 @@ import org.slf4j.LoggerFactory;
 public final class StandaloneCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneCluster.class);
-    private static final String LOOPBACK = "127.0.0.1";
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final String LOOPBACK = ClientSubmit.LOOPBACK;
+    private static final Duration STOP_GRACE = ClientSubmit.STOP_GRACE;
 
-    /**
-     * Flags for the daemons and the client-mode driver, which live for seconds to minutes and do
-     * little compute: the C1 compiler alone and the serial collector spend far less CPU starting up
-     * than C2 and G1's threads, and the test machine has two cores. Executors keep the JVM's
-     * defaults (they run the model and the verifier).
-     */
-    private static final List<String> SHORT_LIVED_JVM =
-            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    /** The cluster {@link #shared()} returns; guarded by the class. */
+    private static StandaloneCluster shared;
 
     private final ClusterSpec spec;
     private final Path workDir;
@@ -92,6 +84,27 @@ public final class StandaloneCluster implements AutoCloseable {
                 "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1"
                         + " -Dai.djl.pytorch.num_interop_threads=1");
         return conf;
+    }
+
+    /**
+     * One cluster per test JVM for the test classes that only submit applications to it (a Master
+     * and a Worker offering 2 cores and 2g, no GPU): started on first use, and again if a daemon of
+     * it died; stopped by its shutdown hook when the JVM exits. Starting the two daemons costs
+     * about 10 s per cluster on the test machine, so classes share this one; a test that stops,
+     * kills or reconfigures the daemons themselves starts its own with {@link #builder()}. Callers
+     * must not close it.
+     */
+    public static synchronized StandaloneCluster shared() {
+        if (shared == null
+                || shared.closed.get()
+                || !shared.master.isAlive()
+                || !shared.worker.isAlive()) {
+            if (shared != null) {
+                shared.close();
+            }
+            shared = builder().workerCores(2).workerMemory("2g").start();
+        }
+        return shared;
     }
 
     /** A builder with small defaults: 2 cores and 2g for executors, no GPU. */
@@ -156,49 +169,24 @@ public final class StandaloneCluster implements AutoCloseable {
         if (closed.get()) {
             throw new IllegalStateException("Cannot submit " + mainClass + ": cluster is closed");
         }
-        String appCp = joinClasspath(appClasspath);
+        String appCp = ClientSubmit.joinClasspath(appClasspath);
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("spark.driver.host", LOOPBACK);
         conf.put("spark.driver.bindAddress", LOOPBACK);
         conf.put("spark.ui.enabled", "false");
         conf.put("spark.executor.extraClassPath", appCp);
         conf.putAll(sparkConf);
-
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaExecutable());
-        cmd.add("-Xmx" + conf.getOrDefault("spark.driver.memory", "512m"));
-        cmd.addAll(SHORT_LIVED_JVM);
-        cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
-        cmd.add("-cp");
-        cmd.add(sparkJars() + File.pathSeparator + appCp);
-        cmd.add("org.apache.spark.deploy.SparkSubmit");
-        cmd.addAll(List.of("--master", masterUrl, "--deploy-mode", "client", "--class", mainClass));
-        conf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
-        // no application jar: the main class is on the driver's classpath already
-        cmd.add("spark-internal");
-        cmd.addAll(Arrays.asList(args));
-
+        List<String> cmd =
+                ClientSubmit.command(
+                        sparkJars() + File.pathSeparator + appCp,
+                        masterUrl,
+                        mainClass,
+                        conf,
+                        List.of(),
+                        args);
         Path dir = workDir.resolve("submit-" + submissions.incrementAndGet());
         Process p = launch(cmd, dir, Map.of());
-        boolean timedOut = false;
-        try {
-            if (!p.waitFor(spec.submitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                timedOut = true;
-                LOG.warn("spark-submit {} ran past {}: killing it", p.pid(), spec.submitTimeout());
-                ProcessTree.destroy(List.of(p.toHandle()), STOP_GRACE);
-            }
-            p.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ProcessTree.destroy(List.of(p.toHandle()), STOP_GRACE);
-            throw new IllegalStateException("Interrupted while waiting for " + mainClass, e);
-        }
-        return new SubmitResult(
-                p.pid(),
-                timedOut ? -1 : p.exitValue(),
-                timedOut,
-                readOutput(dir.resolve("stdout.log")),
-                readOutput(dir.resolve("stderr.log")));
+        return ClientSubmit.await(p, dir, spec.submitTimeout(), mainClass);
     }
 
     /**
@@ -299,14 +287,17 @@ public final class StandaloneCluster implements AutoCloseable {
 
     private List<String> daemonCommand(int heapMb) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(javaExecutable());
+        cmd.add(ClientSubmit.javaExecutable());
         cmd.add("-Xmx" + heapMb + "m");
-        cmd.addAll(SHORT_LIVED_JVM);
+        cmd.addAll(ClientSubmit.SHORT_LIVED_JVM);
         cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
         cmd.add("-cp");
         // Spark's jars that Maven resolved at compile scope (Jackson, commons-*) sit in the
         // application's list, not in the provided-scope SPARK_HOME: daemons need both
-        cmd.add(sparkJars() + File.pathSeparator + joinClasspath(spec.runtimeDependencies()));
+        cmd.add(
+                sparkJars()
+                        + File.pathSeparator
+                        + ClientSubmit.joinClasspath(spec.runtimeDependencies()));
         return cmd;
     }
 
@@ -315,19 +306,10 @@ public final class StandaloneCluster implements AutoCloseable {
     }
 
     private Process launch(List<String> cmd, Path logDir, Map<String, String> extraEnv) {
+        ProcessBuilder pb = ClientSubmit.builder(cmd, logDir);
+        pb.environment().put("SPARK_HOME", spec.sparkHome().toString());
+        pb.environment().putAll(extraEnv);
         try {
-            Files.createDirectories(logDir);
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.directory(logDir.toFile());
-            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.redirectOutput(logDir.resolve("stdout.log").toFile());
-            pb.redirectError(logDir.resolve("stderr.log").toFile());
-            Map<String, String> env = pb.environment();
-            env.put("SPARK_HOME", spec.sparkHome().toString());
-            // without it executors die with "Cannot find any build directories"
-            env.put("SPARK_SCALA_VERSION", "2.13");
-            env.put("SPARK_LOCAL_IP", LOOPBACK);
-            env.putAll(extraEnv);
             Process p = pb.start();
             processes.add(p);
             if (closed.get()) {
@@ -345,28 +327,11 @@ public final class StandaloneCluster implements AutoCloseable {
     static String logTail(Path logDir) {
         StringBuilder sb = new StringBuilder();
         for (String name : List.of("stdout.log", "stderr.log")) {
-            String text = readOutput(logDir.resolve(name));
+            String text = ClientSubmit.read(logDir.resolve(name));
             String tail = text.length() > 4000 ? text.substring(text.length() - 4000) : text;
             sb.append("--- ").append(logDir.resolve(name)).append(" ---\n").append(tail);
         }
         return sb.toString();
-    }
-
-    private static String readOutput(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            // the cluster was closed (and its work dir deleted) while this ran
-            return "";
-        }
-    }
-
-    private static String joinClasspath(List<Path> entries) {
-        return String.join(File.pathSeparator, entries.stream().map(Path::toString).toList());
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static int freePort() {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,13 +63,7 @@ class StandaloneClusterTest {
 
     /** Two one-core executors of 1g; both must register before the first task is scheduled. */
     private static Map<String, String> twoExecutors() {
-        Map<String, String> conf = new HashMap<>();
-        conf.put("spark.executor.cores", "1");
-        conf.put("spark.cores.max", "2");
-        conf.put("spark.executor.memory", "1g");
-        conf.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
-        conf.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
-        return conf;
+        return StandaloneCluster.oneCoreExecutors(2, "1g");
     }
 
     @Test

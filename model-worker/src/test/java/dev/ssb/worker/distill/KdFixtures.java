@@ -1,5 +1,8 @@
 package dev.ssb.worker.distill;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import ai.djl.ndarray.types.DataType;
 import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.KdExample;
@@ -11,15 +14,81 @@ import dev.ssb.worker.api.TeacherLogits;
 import dev.ssb.worker.model.LoraLayers;
 import dev.ssb.worker.model.Transformer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.DoubleSupplier;
+import java.util.stream.IntStream;
 
-/** Random LoRA adapters and distillation batches for tiny models. */
+/**
+ * Random LoRA adapters and distillation batches for tiny models, and the finite-difference check of
+ * their LoRA gradients.
+ */
 final class KdFixtures {
 
     private KdFixtures() {}
+
+    /**
+     * Asserts that the two largest entries (by magnitude) of each named LoRA gradient equal the
+     * central finite difference {@code (loss(+eps) − loss(−eps)) / 2 eps} within {@code rel ×
+     * |numeric| + abs}, and (when {@code minSignal > 0}) that each numeric derivative exceeds
+     * {@code minSignal} in magnitude. {@code loss} evaluates {@code model} as it stands; {@code
+     * adapter} is applied again after.
+     */
+    static void assertFiniteDifferences(
+            Transformer model,
+            LoraAdapter adapter,
+            Map<String, HostTensor> gradients,
+            List<String> names,
+            float eps,
+            double rel,
+            double abs,
+            double minSignal,
+            DoubleSupplier loss) {
+        try {
+            for (String name : names) {
+                float[] analytic = gradients.get(name).data();
+                // the two entries with the largest gradient carry signal well above float32 noise
+                int[] entries =
+                        IntStream.range(0, analytic.length)
+                                .boxed()
+                                .sorted(Comparator.comparingDouble(i -> -Math.abs(analytic[i])))
+                                .limit(2)
+                                .mapToInt(Integer::intValue)
+                                .toArray();
+                for (int i : entries) {
+                    apply(model, moved(adapter, name, i, eps));
+                    double plus = loss.getAsDouble();
+                    apply(model, moved(adapter, name, i, -eps));
+                    double minus = loss.getAsDouble();
+                    double numeric = (plus - minus) / (2 * eps);
+                    String entry = model.config().modelType() + " " + name + "[" + i + "]";
+                    if (minSignal > 0) {
+                        assertThat(Math.abs(numeric))
+                                .as("%s carries signal", entry)
+                                .isGreaterThan(minSignal);
+                    }
+                    assertThat((double) analytic[i])
+                            .as(entry)
+                            .isCloseTo(numeric, within(rel * Math.abs(numeric) + abs));
+                }
+            }
+        } finally {
+            apply(model, adapter);
+        }
+    }
+
+    /** {@code adapter} with entry {@code index} of tensor {@code name} moved by {@code delta}. */
+    private static LoraAdapter moved(LoraAdapter adapter, String name, int index, float delta) {
+        Map<String, HostTensor> tensors = new TreeMap<>(adapter.tensors());
+        HostTensor t = tensors.get(name);
+        float[] data = t.data().clone();
+        data[index] += delta;
+        tensors.put(name, new HostTensor(t.shape(), data));
+        return new LoraAdapter(adapter.config(), tensors);
+    }
 
     static long[] projection(ModelConfig c, String module) {
         long h = c.hiddenSize();

@@ -14,44 +14,15 @@ import dev.ssb.worker.api.Gradients;
 import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.KdExample;
 import dev.ssb.worker.api.LoraAdapter;
-import dev.ssb.worker.api.LoraConfig;
 import dev.ssb.worker.api.LossConfig;
-import dev.ssb.worker.api.ModelConfig;
 import dev.ssb.worker.api.TeacherLogits;
 import dev.ssb.worker.model.LoraLayers;
-import dev.ssb.worker.model.TinyModels;
-import dev.ssb.worker.model.Transformer;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class KdGradientsTest {
-
-    private static final LoraConfig LORA =
-            new LoraConfig(4, 8f, List.of("q_proj", "v_proj", "o_proj", "up_proj", "down_proj"));
-    private static ModelConfig config;
-    private static Transformer model;
-    private static int valid;
-
-    @BeforeAll
-    static void load() {
-        config = TinyModels.qwen2();
-        model = TinyModels.load(config, TinyModels.randomWeights(config, 3));
-        valid = config.vocabSize() - 3; // padded embedding rows, as in Qwen checkpoints
-    }
-
-    @AfterAll
-    static void close() {
-        if (model.lora() != null) {
-            model.lora().close();
-        }
-        model.close();
-    }
+class KdGradientsTest extends TinyQwen2Tests {
 
     private static double total(double[] sums, LossConfig loss) {
         return loss.kdWeight() * sums[0] + loss.ceWeight() * sums[1];
@@ -72,49 +43,21 @@ class KdGradientsTest {
         assertThat(result.lossKdSum()).isCloseTo(sums[0], withinPercentage(1e-3));
         assertThat(result.lossCeSum()).isCloseTo(sums[1], withinPercentage(1e-3));
 
-        String[] names = {
-            LoraLayers.key(0, "q_proj", 'A'),
-            LoraLayers.key(0, "q_proj", 'B'),
-            LoraLayers.key(1, "down_proj", 'A'),
-            LoraLayers.key(1, "v_proj", 'B'),
-            LoraLayers.key(1, "o_proj", 'A')
-        };
-        float eps = 1e-2f;
-        for (String name : names) {
-            float[] analytic = result.gradientSums().get(name).data();
-            // the two entries with the largest gradient carry signal well above float32 noise
-            int[] entries =
-                    IntStream.range(0, analytic.length)
-                            .boxed()
-                            .sorted(Comparator.comparingDouble(i -> -Math.abs(analytic[i])))
-                            .limit(2)
-                            .mapToInt(Integer::intValue)
-                            .toArray();
-            for (int i : entries) {
-                double plus = total(perturbed(adapter, name, i, eps, batch, loss), loss);
-                double minus = total(perturbed(adapter, name, i, -eps, batch, loss), loss);
-                double numeric = (plus - minus) / (2 * eps);
-                assertThat((double) analytic[i])
-                        .as("%s[%s]", name, i)
-                        .isCloseTo(numeric, within(0.005 * Math.abs(numeric) + 1e-4));
-            }
-        }
-    }
-
-    private static double[] perturbed(
-            LoraAdapter adapter,
-            String name,
-            int index,
-            float delta,
-            List<KdExample> batch,
-            LossConfig loss) {
-        Map<String, HostTensor> tensors = new TreeMap<>(adapter.tensors());
-        HostTensor t = tensors.get(name);
-        float[] data = t.data().clone();
-        data[index] += delta;
-        tensors.put(name, new HostTensor(t.shape(), data));
-        KdFixtures.apply(model, new LoraAdapter(adapter.config(), tensors));
-        return KdGradients.lossSums(model, batch, loss, valid);
+        KdFixtures.assertFiniteDifferences(
+                model,
+                adapter,
+                result.gradientSums(),
+                List.of(
+                        LoraLayers.key(0, "q_proj", 'A'),
+                        LoraLayers.key(0, "q_proj", 'B'),
+                        LoraLayers.key(1, "down_proj", 'A'),
+                        LoraLayers.key(1, "v_proj", 'B'),
+                        LoraLayers.key(1, "o_proj", 'A')),
+                1e-2f,
+                0.005,
+                1e-4,
+                0,
+                () -> total(KdGradients.lossSums(model, batch, loss, valid), loss));
     }
 
     @Test
@@ -131,18 +74,7 @@ class KdGradientsTest {
         assertThat(shards.tokens()).isEqualTo(whole.tokens());
         assertThat(shards.examples()).isEqualTo(4);
         assertThat(shards.lossKdSum()).isCloseTo(whole.lossKdSum(), withinPercentage(1e-3));
-        for (String name : whole.gradientSums().keySet()) {
-            float[] a = whole.gradientSums().get(name).data();
-            float[] b = shards.gradientSums().get(name).data();
-            double diff = 0;
-            double norm = 0;
-            for (int i = 0; i < a.length; i++) {
-                diff += (a[i] - b[i]) * (double) (a[i] - b[i]);
-                norm += a[i] * (double) a[i];
-            }
-            assertThat(norm).as("%s gradient is non-zero", name).isGreaterThan(1e-8);
-            assertThat(Math.sqrt(diff)).as(name).isLessThanOrEqualTo(1e-5 * Math.sqrt(norm));
-        }
+        assertSameGradients(whole, shards, "2 shards");
         // gradients do not accumulate between calls
         GradientResult again = KdGradients.compute(model, batch, loss, valid);
         for (String name : whole.gradientSums().keySet()) {
@@ -163,20 +95,7 @@ class KdGradientsTest {
             assertThat(chunked.tokens()).isEqualTo(whole.tokens());
             assertThat(chunked.lossKdSum()).isCloseTo(whole.lossKdSum(), withinPercentage(1e-3));
             assertThat(chunked.lossCeSum()).isCloseTo(whole.lossCeSum(), withinPercentage(1e-3));
-            for (String name : whole.gradientSums().keySet()) {
-                float[] a = whole.gradientSums().get(name).data();
-                float[] b = chunked.gradientSums().get(name).data();
-                double diff = 0;
-                double norm = 0;
-                for (int i = 0; i < a.length; i++) {
-                    diff += (a[i] - b[i]) * (double) (a[i] - b[i]);
-                    norm += a[i] * (double) a[i];
-                }
-                assertThat(norm).as("%s gradient is non-zero", name).isGreaterThan(1e-8);
-                assertThat(Math.sqrt(diff))
-                        .as("%s, %s rows per chunk", name, chunk)
-                        .isLessThanOrEqualTo(1e-5 * Math.sqrt(norm));
-            }
+            assertSameGradients(whole, chunked, chunk + " rows per chunk");
         }
     }
 
@@ -305,6 +224,28 @@ class KdGradientsTest {
                                 KdGradients.compute(
                                         model, List.of(badTeacher), LossConfig.paper(), valid))
                 .hasMessageStartingWith("Invalid example 0: teacher top-k id -1 at 1");
+    }
+
+    /**
+     * Asserts that every gradient of {@code actual} is {@code expected}'s (non-zero) within 1e-5 of
+     * its L2 norm.
+     */
+    private static void assertSameGradients(
+            GradientResult expected, GradientResult actual, String label) {
+        for (String name : expected.gradientSums().keySet()) {
+            float[] a = expected.gradientSums().get(name).data();
+            float[] b = actual.gradientSums().get(name).data();
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i < a.length; i++) {
+                diff += (a[i] - b[i]) * (double) (a[i] - b[i]);
+                norm += a[i] * (double) a[i];
+            }
+            assertThat(norm).as("%s gradient is non-zero", name).isGreaterThan(1e-8);
+            assertThat(Math.sqrt(diff))
+                    .as("%s, %s", name, label)
+                    .isLessThanOrEqualTo(1e-5 * Math.sqrt(norm));
+        }
     }
 
     private static int[] replace(int[] ids, int index, int value) {

@@ -11,16 +11,12 @@ import dev.ssb.worker.api.Gradients;
 import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.KdExample;
 import dev.ssb.worker.api.LoraAdapter;
-import dev.ssb.worker.api.LoraConfig;
 import dev.ssb.worker.api.LossConfig;
 import dev.ssb.worker.api.LrSchedule;
-import dev.ssb.worker.api.ModelConfig;
 import dev.ssb.worker.api.PolicyExample;
 import dev.ssb.worker.api.PolicyGradientResult;
 import dev.ssb.worker.api.PolicyLoss;
 import dev.ssb.worker.model.LoraLayers;
-import dev.ssb.worker.model.TinyModels;
-import dev.ssb.worker.model.Transformer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,32 +24,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class PolicyGradientsTest {
-
-    private static final LoraConfig LORA =
-            new LoraConfig(4, 8f, List.of("q_proj", "v_proj", "o_proj", "up_proj", "down_proj"));
-    private static ModelConfig config;
-    private static Transformer model;
-    private static int valid;
-
-    @BeforeAll
-    static void load() {
-        config = TinyModels.qwen2();
-        model = TinyModels.load(config, TinyModels.randomWeights(config, 3));
-        valid = config.vocabSize() - 3;
-    }
-
-    @AfterAll
-    static void close() {
-        if (model.lora() != null) {
-            model.lora().close();
-        }
-        model.close();
-    }
+class PolicyGradientsTest extends TinyQwen2Tests {
 
     /** Prompt/reply pairs of the KD fixtures with advantages −1.5 .. +1.5. */
     private static List<PolicyExample> examples(int count, long seed) {
@@ -111,51 +84,20 @@ class PolicyGradientsTest {
                 .isEqualTo(Math.round(sums[4]));
         assertThat(result.entropySum()).isPositive();
 
-        String[] names = {
-            LoraLayers.key(0, "q_proj", 'A'),
-            LoraLayers.key(0, "q_proj", 'B'),
-            LoraLayers.key(1, "down_proj", 'A'),
-            LoraLayers.key(1, "v_proj", 'B')
-        };
-        float eps = 1e-3f;
-        for (String name : names) {
-            float[] analytic = result.gradients().gradientSums().get(name).data();
-            int[] entries =
-                    IntStream.range(0, analytic.length)
-                            .boxed()
-                            .sorted(Comparator.comparingDouble(i -> -Math.abs(analytic[i])))
-                            .limit(2)
-                            .mapToInt(Integer::intValue)
-                            .toArray();
-            for (int i : entries) {
-                double plus = perturbed(adapter, name, i, eps, batch, loss);
-                double minus = perturbed(adapter, name, i, -eps, batch, loss);
-                double numeric = (plus - minus) / (2 * eps);
-                assertThat((double) analytic[i])
-                        .as("%s[%s]", name, i)
-                        .isCloseTo(numeric, within(0.01 * Math.abs(numeric) + 1e-3));
-            }
-        }
-    }
-
-    private static double perturbed(
-            LoraAdapter adapter,
-            String name,
-            int index,
-            float delta,
-            List<PolicyExample> batch,
-            PolicyLoss loss) {
-        Map<String, HostTensor> tensors = new TreeMap<>(adapter.tensors());
-        HostTensor t = tensors.get(name);
-        float[] data = t.data().clone();
-        data[index] += delta;
-        tensors.put(name, new HostTensor(t.shape(), data));
-        KdFixtures.apply(model, new LoraAdapter(adapter.config(), tensors));
-        try {
-            return PolicyGradients.lossSums(model, batch, loss, valid)[0];
-        } finally {
-            KdFixtures.apply(model, adapter);
-        }
+        KdFixtures.assertFiniteDifferences(
+                model,
+                adapter,
+                result.gradients().gradientSums(),
+                List.of(
+                        LoraLayers.key(0, "q_proj", 'A'),
+                        LoraLayers.key(0, "q_proj", 'B'),
+                        LoraLayers.key(1, "down_proj", 'A'),
+                        LoraLayers.key(1, "v_proj", 'B')),
+                1e-3f,
+                0.01,
+                1e-3,
+                0,
+                () -> PolicyGradients.lossSums(model, batch, loss, valid)[0]);
     }
 
     @Test
