@@ -9,16 +9,12 @@ import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.KdExample;
 import dev.ssb.worker.api.LoraConfig;
 import dev.ssb.worker.api.LossConfig;
-import dev.ssb.worker.api.ModelConfig;
 import dev.ssb.worker.api.PolicyExample;
 import dev.ssb.worker.api.PolicyLoss;
-import dev.ssb.worker.model.TinyModels;
-import dev.ssb.worker.model.Transformer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,9 +28,10 @@ import org.junit.jupiter.api.Test;
  * thread requests GCs continuously while the gradients are computed, and every result must equal
  * the result of a quiet run to the bit.
  */
-class GradientsUnderGcTest {
+class GradientsUnderGcTest extends TinyQwen2Tests {
 
-    private static final LoraConfig LORA =
+    /** All seven LoRA targets, so every scaled LoRA product is in the graph. */
+    private static final LoraConfig ALL =
             new LoraConfig(
                     4,
                     8f,
@@ -46,23 +43,12 @@ class GradientsUnderGcTest {
                             "gate_proj",
                             "up_proj",
                             "down_proj"));
+
     private static final int ROUNDS = 2;
-    private static ModelConfig config;
-    private static Transformer model;
-    private static int valid;
 
-    @BeforeAll
-    static void load() {
-        config = TinyModels.qwen2();
-        model = TinyModels.load(config, TinyModels.randomWeights(config, 21));
-        valid = config.vocabSize() - 3;
-        KdFixtures.apply(model, KdFixtures.adapter(config, LORA, 0.3, 22));
-    }
-
-    @AfterAll
-    static void close() {
-        model.lora().close();
-        model.close();
+    @BeforeEach
+    void allTargets() {
+        KdFixtures.apply(model, KdFixtures.adapter(config, ALL, 0.3, 22));
     }
 
     @Test
@@ -76,7 +62,8 @@ class GradientsUnderGcTest {
     @Test
     void policyGradientsAreUnchangedByGarbageCollection() throws Exception {
         PolicyLoss loss = new PolicyLoss(0.2f, 0.1f);
-        List<PolicyExample> batch = KdFixtures.offPolicy(model, valid, 4, 24);
+        List<PolicyExample> batch =
+                KdFixtures.offPolicy(model, valid, KdFixtures.policyExamples(4, valid, 24), 25);
         assertRepeatable(() -> PolicyGradients.compute(model, batch, loss, valid).gradients());
     }
 

@@ -179,36 +179,46 @@ final class KdFixtures {
         return out;
     }
 
-    /**
-     * {@code count} prompt/reply pairs with advantages −1.5 .. +1.5, and old and reference
-     * log-probs of the current {@code model} plus noise (σ 0.5), so some ratios leave any clip
-     * range.
-     */
-    static List<PolicyExample> offPolicy(Transformer model, int valid, int count, long seed) {
+    /** Prompt/reply pairs of {@link #examples} with advantages −1.5 .. +1.5. */
+    static List<PolicyExample> policyExamples(int count, int valid, long seed) {
         List<KdExample> kd = examples(count, valid, 2, 1f, seed);
-        List<float[]> current =
-                PolicyGradients.replyLogProbs(
-                        model,
-                        kd.stream().map(KdExample::studentPromptIds).toList(),
-                        kd.stream().map(KdExample::replyIds).toList(),
-                        valid);
-        Random random = new Random(seed + 1);
         List<PolicyExample> out = new ArrayList<>();
         for (int i = 0; i < kd.size(); i++) {
-            float[] old = current.get(i).clone();
-            float[] ref = current.get(i).clone();
-            for (int j = 0; j < old.length; j++) {
-                old[j] += (float) (0.5 * random.nextGaussian());
-                ref[j] += (float) (0.5 * random.nextGaussian());
-            }
             float advantage = -1.5f + 3f * i / Math.max(1, kd.size() - 1);
             out.add(
                     new PolicyExample(
                             kd.get(i).studentPromptIds(),
                             kd.get(i).replyIds(),
                             advantage,
-                            old,
-                            ref));
+                            null,
+                            null));
+        }
+        return out;
+    }
+
+    /**
+     * {@code batch} with old and reference log-probs near {@code model}'s current ones (noise σ 0.6
+     * and 0.5), so some ratios leave the clip range.
+     */
+    static List<PolicyExample> offPolicy(
+            Transformer model, int valid, List<PolicyExample> batch, long seed) {
+        List<float[]> current =
+                PolicyGradients.replyLogProbs(
+                        model,
+                        batch.stream().map(PolicyExample::promptIds).toList(),
+                        batch.stream().map(PolicyExample::replyIds).toList(),
+                        valid);
+        Random random = new Random(seed);
+        List<PolicyExample> out = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            float[] old = current.get(i).clone();
+            float[] ref = current.get(i).clone();
+            for (int j = 0; j < old.length; j++) {
+                old[j] += (float) (0.6 * random.nextGaussian());
+                ref[j] += (float) (0.5 * random.nextGaussian());
+            }
+            PolicyExample e = batch.get(i);
+            out.add(new PolicyExample(e.promptIds(), e.replyIds(), e.advantage(), old, ref));
         }
         return out;
     }

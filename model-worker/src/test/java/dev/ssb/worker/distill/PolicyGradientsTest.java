@@ -28,44 +28,8 @@ import org.junit.jupiter.api.Test;
 
 class PolicyGradientsTest extends TinyQwen2Tests {
 
-    /** Prompt/reply pairs of the KD fixtures with advantages −1.5 .. +1.5. */
     private static List<PolicyExample> examples(int count, long seed) {
-        List<KdExample> kd = KdFixtures.examples(count, valid, 2, 1f, seed);
-        List<PolicyExample> out = new ArrayList<>();
-        for (int i = 0; i < kd.size(); i++) {
-            float advantage = -1.5f + 3f * i / Math.max(1, kd.size() - 1);
-            out.add(
-                    new PolicyExample(
-                            kd.get(i).studentPromptIds(),
-                            kd.get(i).replyIds(),
-                            advantage,
-                            null,
-                            null));
-        }
-        return out;
-    }
-
-    /** Old and reference log-probs near the current ones, some ratios beyond the clip range. */
-    private static List<PolicyExample> offPolicy(List<PolicyExample> batch, long seed) {
-        List<float[]> current =
-                PolicyGradients.replyLogProbs(
-                        model,
-                        batch.stream().map(PolicyExample::promptIds).toList(),
-                        batch.stream().map(PolicyExample::replyIds).toList(),
-                        valid);
-        Random random = new Random(seed);
-        List<PolicyExample> out = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            float[] old = current.get(i).clone();
-            float[] ref = current.get(i).clone();
-            for (int j = 0; j < old.length; j++) {
-                old[j] += (float) (0.6 * random.nextGaussian());
-                ref[j] += (float) (0.5 * random.nextGaussian());
-            }
-            PolicyExample e = batch.get(i);
-            out.add(new PolicyExample(e.promptIds(), e.replyIds(), e.advantage(), old, ref));
-        }
-        return out;
+        return KdFixtures.policyExamples(count, valid, seed);
     }
 
     @Test
@@ -73,7 +37,7 @@ class PolicyGradientsTest extends TinyQwen2Tests {
         PolicyLoss loss = new PolicyLoss(0.2f, 0.1f);
         LoraAdapter adapter = KdFixtures.adapter(config, LORA, 0.3, 5);
         KdFixtures.apply(model, adapter);
-        List<PolicyExample> batch = offPolicy(examples(4, 9), 11);
+        List<PolicyExample> batch = KdFixtures.offPolicy(model, valid, examples(4, 9), 11);
         PolicyGradientResult result = PolicyGradients.compute(model, batch, loss, valid);
         double[] sums = PolicyGradients.lossSums(model, batch, loss, valid);
         assertThat(result.gradients().lossKdSum()).isCloseTo(sums[0], within(1e-3));
