@@ -12,9 +12,7 @@ import dev.ssb.worker.generate.Generator.Batching;
 import dev.ssb.worker.model.LoraLayers;
 import dev.ssb.worker.model.TinyModels;
 import dev.ssb.worker.model.Transformer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,24 +64,13 @@ class ChunkedPrefillTokensTest {
         model.close();
     }
 
-    /** Prompts of 1 to 14 tokens in random order, so every group is left-padded. */
-    private static List<GenerationRequest> requests(int n, long seed) {
-        Random random = new Random(seed);
-        List<GenerationRequest> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int[] prompt = random.ints(1 + random.nextInt(14), 6, 50).toArray();
-            out.add(new GenerationRequest(prompt, seed * 1000 + i));
-        }
-        return out;
-    }
-
     @Test
     void chunkedAndOnePassPrefillGiveIdenticalTokens() {
         for (LoraLayers adapter : new LoraLayers[] {null, lora}) {
             model.setLora(adapter);
             for (int s = 0; s < SAMPLINGS.size(); s++) {
                 SamplingParams params = SAMPLINGS.get(s);
-                List<GenerationRequest> reqs = requests(12, 31 + s);
+                List<GenerationRequest> reqs = ContinuousBatchingTest.requests(12, 31 + s);
                 for (Batching batching : Batching.values()) {
                     Generator onePass =
                             new Generator(model, config.vocabSize(), STOPS, Integer.MAX_VALUE);

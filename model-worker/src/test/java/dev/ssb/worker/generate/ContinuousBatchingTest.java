@@ -40,7 +40,7 @@ class ContinuousBatchingTest {
     }
 
     /** {@code n} requests with prompt lengths 1..14 in random order and seeds from {@code seed}. */
-    private static List<GenerationRequest> requests(int n, long seed) {
+    static List<GenerationRequest> requests(int n, long seed) {
         Random random = new Random(seed);
         List<GenerationRequest> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {

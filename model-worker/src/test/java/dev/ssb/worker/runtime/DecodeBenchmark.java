@@ -317,11 +317,16 @@ public final class DecodeBenchmark {
 
     /** Qwen2.5-0.5B's shapes with 2 of its 24 layers. */
     static ModelConfig qwenConfig() {
+        return qwenConfig(2, 0);
+    }
+
+    /** Qwen2.5-0.5B's shapes with {@code layers} of its 24 layers and room for {@code context}. */
+    static ModelConfig qwenConfig(int layers, int context) {
         return new ModelConfig(
                 "qwen2",
                 896,
                 4864,
-                2,
+                layers,
                 14,
                 2,
                 64,
@@ -330,7 +335,7 @@ public final class DecodeBenchmark {
                 151_936,
                 true,
                 true,
-                32_768,
+                Math.max(32_768, context),
                 -1,
                 List.of(151_643));
     }

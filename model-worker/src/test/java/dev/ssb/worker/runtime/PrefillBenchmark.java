@@ -99,7 +99,7 @@ public final class PrefillBenchmark {
     }
 
     private static void runCase(int layers, int prompt, int chunk) throws IOException {
-        ModelConfig config = qwenShaped(layers, prompt + 1);
+        ModelConfig config = DecodeBenchmark.qwenConfig(layers, prompt + 1);
         try (Transformer model = TinyModels.load(config, TinyModels.uniformWeights(config, 1))) {
             // chunk slots per pass for the one row
             Generator generator = new Generator(model, config.vocabSize(), List.of(), chunk);
@@ -142,25 +142,5 @@ public final class PrefillBenchmark {
             }
         }
         throw new IllegalStateException("Cannot read " + field + " from /proc/self/status");
-    }
-
-    /** Qwen2.5-0.5B's shapes with {@code layers} of its 24 layers and room for the prompt. */
-    private static ModelConfig qwenShaped(int layers, int context) {
-        return new ModelConfig(
-                "qwen2",
-                896,
-                4864,
-                layers,
-                14,
-                2,
-                64,
-                1_000_000.0,
-                1e-6,
-                151_936,
-                true,
-                true,
-                Math.max(32_768, context),
-                -1,
-                List.of(151_643));
     }
 }
