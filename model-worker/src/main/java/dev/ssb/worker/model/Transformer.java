@@ -314,22 +314,22 @@ public final class Transformer implements AutoCloseable {
                     "Invalid prefill chunk: " + chunk + " (must be >= 1)");
         }
         if (chunk >= seq) {
-            return extend(cache, inputIds, validVocab);
+            return logits(extend(cache, inputIds), validVocab);
         }
         NDManager m = inputIds.getManager();
-        NDArray logits = null;
+        NDArray last = null;
         for (int from = 0; from < seq; from += chunk) {
             int to = Math.min(seq, from + chunk);
             try (NDManager pass = m.newSubManager()) {
                 NDArray ids = inputIds.get(pass, new NDIndex(":, {}:{}", from, to));
-                NDArray out = extend(cache, ids, validVocab);
+                NDArray hidden = extend(cache, ids);
                 if (to == seq) {
-                    out.attach(m);
-                    logits = out;
+                    hidden.attach(m);
+                    last = hidden;
                 }
             }
         }
-        return logits;
+        return logits(last, validVocab); // the LM head once, for the last chunk only
     }
 
     /**
@@ -339,15 +339,16 @@ public final class Transformer implements AutoCloseable {
      * @return {@code [batch, validVocab]} float32
      */
     public NDArray decode(KvCache cache, NDArray inputIds, int validVocab) {
-        return extend(cache, inputIds, validVocab);
+        return logits(extend(cache, inputIds), validVocab);
     }
 
     /**
      * Writes {@code inputIds} ({@code [batch, seq]}) at the cache's next {@code seq} slots, each
-     * query attending to the real keys up to its own slot, and returns the logits of the last one.
-     * Positions count from each row's first real slot (0 on padding, which nothing attends to).
+     * query attending to the real keys up to its own slot, and returns the final hidden state of
+     * the last one ({@code [batch, hidden]}). Positions count from each row's first real slot (0 on
+     * padding, which nothing attends to).
      */
-    private NDArray extend(KvCache cache, NDArray inputIds, int validVocab) {
+    private NDArray extend(KvCache cache, NDArray inputIds) {
         NDManager m = inputIds.getManager();
         int slot = cache.length();
         long seq = inputIds.getShape().get(1);
@@ -361,7 +362,7 @@ public final class Transformer implements AutoCloseable {
         NDArray mask = Ops.additiveMask(m, querySlots, keyValid);
         NDArray x = run(inputIds, positions, mask, cache, slot);
         cache.advance((int) seq);
-        return logits(x.get(new NDIndex(":, -1, :")), validVocab);
+        return x.get(new NDIndex(":, -1, :"));
     }
 
     /**
