@@ -5,9 +5,7 @@ import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.table.RunLayout;
 import dev.ssb.worker.api.ModelWorker;
-import dev.ssb.worker.api.ToyData;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,14 +27,16 @@ import picocli.CommandLine.Spec;
             "Runs ingest and rollout once, trains every method of --methods from those rollouts,"
                     + " evaluates each on the same problems with the same evaluate stage (sampled"
                     + " as eval.* says, and greedy: temperature 0, one sample) and prints one"
-                    + " table; writes <out>/<run-id>/compare/summary.json and summary.md.",
+                    + " table; writes <out>/<run-id>/compare/summary.json and summary.md (on the"
+                    + " toy: summary-dev.* or summary-heldout.*).",
             "Methods: base (untrained), sft (cross-entropy on the hinted teacher's accepted"
                     + " replies), rft (cross-entropy on the model's own first correct rollout per"
                     + " problem), ssb (the pipeline), ssb-nohint-wrong (SSB whose teacher sees only"
                     + " the correct attempt), grpo (reinforcement learning with its own rollouts on"
                     + " the same problems, grpo.*; not in the default --methods).",
             "Without --problems: the embedded toy model's problems, as ssb demo (--train, --test,"
-                    + " --eval-split; the demo's distill settings). With --problems FILE: your"
+                    + " --eval-split; the demo's distill settings; dev and held-out evaluate the"
+                    + " same trained methods in one run). With --problems FILE: your"
                     + " data, evaluated on --eval-problems FILE (or eval.problems).",
             "Example: ssb compare --train 200 --test 100 --eval-split dev --lr sft=1e-3,rft=1e-3",
         })
@@ -139,18 +139,21 @@ final class CompareCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (toy) {
-            Path data =
-                    DemoCommand.localPath(new RunLayout(config.out(), config.runId()))
-                            .resolve(DemoCommand.DATA_DIR);
-            ToyData.writeEmbeddedSplits(
-                    data, toySeed, train, test, evalSplit == DemoCommand.EvalSplit.dev);
+            // each split its own file and evaluation tables (eval-dev, eval-heldout): trained
+            // methods are chosen on dev, then evaluated on held-out without training again
+            ToySplits.Written data =
+                    ToySplits.write(
+                            new RunLayout(config.out(), config.runId()),
+                            toySeed,
+                            train,
+                            test,
+                            evalSplit,
+                            evalSplit.name() + ".jsonl",
+                            options.force);
             config =
-                    config.with(
-                                    SsbProperties.DATA_PROBLEMS,
-                                    data.resolve(ToyData.TRAIN_FILE).toString())
-                            .with(
-                                    SsbProperties.EVAL_PROBLEMS,
-                                    data.resolve(ToyData.TEST_FILE).toString());
+                    config.with(SsbProperties.DATA_PROBLEMS, data.train().toString())
+                            .with(SsbProperties.EVAL_PROBLEMS, data.eval().toString())
+                            .with(SsbProperties.EVAL_TAG, evalSplit.name());
             out.printf(
                     "compare: %d toy training problems, %d %s, methods %s%n",
                     train,

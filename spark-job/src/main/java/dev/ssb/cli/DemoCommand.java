@@ -56,8 +56,6 @@ final class DemoCommand implements Callable<Integer> {
                     SsbProperties.DISTILL_SCHEDULE, "cosine",
                     SsbProperties.DISTILL_WARMUP_STEPS, "50");
 
-    static final String DATA_DIR = "toy-data";
-
     @Option(
             names = "--train",
             paramLabel = "N",
@@ -127,15 +125,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         SsbConfig resolved = options.resolve(DEMO_DEFAULTS);
         RunLayout layout = new RunLayout(resolved.out(), resolved.runId());
-        Path data = localPath(layout).resolve(DATA_DIR);
-        ToyData.writeEmbeddedSplits(data, toySeed, train, test, evalSplit == EvalSplit.dev);
+        ToySplits.Written data =
+                ToySplits.write(
+                        layout, toySeed, train, test, evalSplit, ToyData.TEST_FILE, options.force);
         SsbConfig config =
-                resolved.with(
-                                SsbProperties.DATA_PROBLEMS,
-                                data.resolve(ToyData.TRAIN_FILE).toString())
-                        .with(
-                                SsbProperties.EVAL_PROBLEMS,
-                                data.resolve(ToyData.TEST_FILE).toString());
+                resolved.with(SsbProperties.DATA_PROBLEMS, data.train().toString())
+                        .with(SsbProperties.EVAL_PROBLEMS, data.eval().toString());
 
         SparkSession spark = RunCommand.session("ssb demo");
         PrintWriter out = spec.commandLine().getOut();

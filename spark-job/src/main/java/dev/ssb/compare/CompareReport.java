@@ -14,22 +14,26 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
-/** A {@link CompareResult} as {@code compare/summary.json} and the Markdown table. */
+/**
+ * A {@link CompareResult} as {@code compare/summary.json} and the Markdown table ({@code
+ * summary-<tag>.json} when the evaluation has a tag, as the toy's dev and held-out splits do).
+ */
 final class CompareReport {
 
-    static final String JSON_FILE = "summary.json";
-    static final String MD_FILE = "summary.md";
+    static final String FILE_STEM = "summary";
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private CompareReport() {}
 
-    /** Writes both files into {@code dir}. */
-    static CompareRun.Outcome write(Configuration hadoop, Path dir, CompareResult result) {
+    /** Writes both files into {@code dir}, named for the evaluation's {@code tag}. */
+    static CompareRun.Outcome write(
+            Configuration hadoop, Path dir, String tag, CompareResult result) {
         String markdown = markdown(result);
-        Path json = new Path(dir, JSON_FILE);
-        Path md = new Path(dir, MD_FILE);
+        String stem = tag.isEmpty() ? FILE_STEM : FILE_STEM + "-" + tag;
+        Path json = new Path(dir, stem + ".json");
+        Path md = new Path(dir, stem + ".md");
         writeBytes(hadoop, json, json(result));
         writeBytes(hadoop, md, markdown.getBytes(StandardCharsets.UTF_8));
         return new CompareRun.Outcome(markdown, json, md);

@@ -181,8 +181,7 @@ public final class CompareRun {
                                                     config.out(), config.runId()))
                                     : 0)
                             + training.map(CompareMethod.Training::sampledTokens).orElse(0L);
-            EvalSummary sampled =
-                    evaluate(spark, evalRun.with(SsbProperties.EVAL_TAG, ""), options);
+            EvalSummary sampled = evaluate(spark, evalRun, options);
             ModelTag tag = training.isPresent() ? ModelTag.STUDENT : ModelTag.BASE;
             baseSampled.add(sampled.models().get(ModelTag.BASE).passAt1().estimate());
             baseGreedy.add(greedyPass(sampled, ModelTag.BASE).estimate());
@@ -218,7 +217,8 @@ public final class CompareRun {
                         rollout.manifest().count(RolloutStage.ROLLOUTS),
                         baseSampled.size() == 1 && baseGreedy.size() == 1,
                         (System.nanoTime() - start) / 1e9);
-        return CompareReport.write(hadoop, new Path(compareOut), result);
+        return CompareReport.write(
+                hadoop, new Path(compareOut), config.string(SsbProperties.EVAL_TAG), result);
     }
 
     /** Tokens of the compare run's shared rollouts. */
