@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssb.cli.SsbCommand;
+import dev.ssb.config.ConfigResolver;
+import dev.ssb.config.SsbConfig;
+import dev.ssb.config.SsbProperties;
+import dev.ssb.ingest.IngestStage;
+import dev.ssb.spark.SharedSpark;
 import dev.ssb.testing.ClusterTest;
 import dev.ssb.testing.StandaloneCluster;
 import dev.ssb.testing.SubmitResult;
@@ -18,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,9 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * What a scheduler does with what the build ships: the shaded {@code ssb-<version>-cluster.jar},
  * alone on the application's classpath, submitted in client mode to a standalone Master + Worker
  * with two executor JVMs. {@code ssb run} of the embedded toy model (its weights, DJL and the CPU
- * libtorch all from the jar) on 8 toy problems commits every stage's table and the evaluation; a
- * submission that cannot succeed (its problems file does not exist) exits 1 with the reason and
- * commits nothing.
+ * libtorch all from the jar) on 8 toy problems commits every stage's table and the evaluation, its
+ * rollouts come from both executors and equal, row for row, a rollout of the same configuration
+ * computed in this JVM from the build's classes; a submission that cannot succeed (its problems
+ * file does not exist) exits 1 with the reason and commits nothing.
  *
  * <p>{@code mvn verify} builds the jar at {@code package} and runs this test after it, in its own
  * surefire execution ({@code ssb.cluster.jar.required}: a missing jar fails it there); run alone
@@ -81,7 +90,8 @@ class ClusterJarTest {
     }
 
     @Test
-    void runFromTheClusterJarAloneCompletesAndAFailingSubmissionExitsOne() throws Exception {
+    void runFromTheClusterJarAloneCompletesEqualsALocalRolloutAndAFailingSubmissionExitsOne()
+            throws Exception {
         Optional<Path> jar = clusterJar();
         if (Boolean.getBoolean("ssb.cluster.jar.required")) {
             assertThat(jar).as("ssb-*-cluster.jar in " + TestBuild.targetDir()).isPresent();
@@ -89,6 +99,15 @@ class ClusterJarTest {
         assumeThat(jar).as("built by mvn package").isPresent();
         TinyPipeline.problems(tmp.resolve("data"), 3, TRAIN, TEST);
         Path runs = tmp.resolve("runs");
+        Map<String, String> sets = new java.util.LinkedHashMap<>();
+        List<String> flags = TinyPipeline.flags();
+        for (int i = 1; i < flags.size(); i += 2) {
+            String[] kv = flags.get(i).split("=", 2);
+            sets.put(kv[0], kv[1]);
+        }
+        // 4 partitions over 2 one-core executors: both executors get rollout tasks
+        sets.put("data.partitions", "4");
+        sets.put("eval.problems", tmp.resolve("data/test.jsonl").toString());
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -100,23 +119,21 @@ class ClusterJarTest {
                                 "--model",
                                 "embedded:toy",
                                 "--problems",
-                                tmp.resolve("data/train.jsonl").toString(),
-                                "--set",
-                                "eval.problems=" + tmp.resolve("data/test.jsonl")));
-        args.addAll(TinyPipeline.flags());
+                                tmp.resolve("data/train.jsonl").toString()));
+        sets.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
         List<String> failing = new ArrayList<>(args);
         failing.set(failing.indexOf("--problems") + 1, tmp.resolve("missing.jsonl").toString());
         failing.set(failing.indexOf("--run-id") + 1, "broken");
 
         Map<String, String> conf = StandaloneCluster.oneCoreExecutors(2, "1g");
-        // as a scheduler submits: no waiting for every executor before the application starts
-        // (the failing submission ends before it needs one)
-        conf.remove("spark.scheduler.minRegisteredResourcesRatio");
-        conf.remove("spark.scheduler.maxRegisteredResourcesWaitingTime");
         StandaloneCluster cluster = StandaloneCluster.shared();
         List<Path> cp = classpath(jar.get());
         SubmitResult ok =
                 cluster.submit(SsbCommand.class.getName(), cp, conf, args.toArray(String[]::new));
+        // as a scheduler submits: no waiting for every executor before the application starts
+        // (the failing submission ends before it needs one)
+        conf.remove("spark.scheduler.minRegisteredResourcesRatio");
+        conf.remove("spark.scheduler.maxRegisteredResourcesWaitingTime");
         SubmitResult bad =
                 cluster.submit(
                         SsbCommand.class.getName(), cp, conf, failing.toArray(String[]::new));
@@ -141,8 +158,57 @@ class ClusterJarTest {
         assertThat(summary.at("/models/base/problems").asInt()).isEqualTo(TEST);
         assertThat(summary.at("/models/student/problems").asInt()).isEqualTo(TEST);
 
+        SparkSession spark = SharedSpark.session();
+        List<Row> remote = read(spark, runs.resolve("r/rollouts"));
+        assertThat(remote.stream().map(r -> r.<String>getAs("executor_id")).distinct())
+                .as("rollouts came from two executor JVMs")
+                .hasSizeGreaterThanOrEqualTo(2)
+                .doesNotContain("driver");
+        SsbConfig local =
+                ConfigResolver.resolve(
+                        Optional.empty(),
+                        sets,
+                        Map.of(
+                                SsbProperties.OUT,
+                                runs.toString(),
+                                SsbProperties.RUN_ID,
+                                "local",
+                                SsbProperties.MODEL_CHECKPOINT,
+                                "embedded:toy",
+                                SsbProperties.DATA_PROBLEMS,
+                                tmp.resolve("data/train.jsonl").toString()));
+        IngestStage.run(spark, local, false);
+        Stages.run(Stages.ROLLOUT, spark, local, false, false);
+        assertThat(rows(remote)).isEqualTo(rows(read(spark, runs.resolve("local/rollouts"))));
+
         assertThat(bad.exitCode()).as(bad.describe()).isEqualTo(1);
         assertThat(bad.stderr()).contains("missing.jsonl");
         assertThat(runs.resolve("broken/problems/_ssb_manifest.json")).doesNotExist();
+    }
+
+    private static List<Row> read(SparkSession spark, Path table) {
+        return spark.read().parquet(table.toString()).collectAsList();
+    }
+
+    /** Every column but where and how long: the rows must not depend on the executor. */
+    private static List<String> rows(List<Row> rows) {
+        return rows.stream()
+                .map(
+                        r ->
+                                java.util.Arrays.stream(r.schema().fieldNames())
+                                        .filter(
+                                                f ->
+                                                        !f.equals("executor_id")
+                                                                && !f.equals("gen_ms")
+                                                                && !f.equals("run_id"))
+                                        .map(f -> f + "=" + valueOf(r, f))
+                                        .collect(Collectors.joining("|")))
+                .sorted()
+                .toList();
+    }
+
+    private static Object valueOf(Row r, String field) {
+        Object v = r.getAs(field);
+        return v instanceof scala.collection.Seq<?> seq ? seq.mkString(",") : v;
     }
 }
