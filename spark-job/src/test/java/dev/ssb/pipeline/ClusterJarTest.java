@@ -109,17 +109,7 @@ class ClusterJarTest {
         sets.put("data.partitions", "4");
         sets.put("eval.problems", tmp.resolve("data/test.jsonl").toString());
         List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "run",
-                                "--out",
-                                runs.toString(),
-                                "--run-id",
-                                "r",
-                                "--model",
-                                "embedded:toy",
-                                "--problems",
-                                tmp.resolve("data/train.jsonl").toString()));
+                TinyPipeline.runArgs(runs, "r", "embedded:toy", tmp.resolve("data/train.jsonl"));
         sets.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
         List<String> failing = new ArrayList<>(args);
         failing.set(failing.indexOf("--problems") + 1, tmp.resolve("missing.jsonl").toString());

@@ -104,20 +104,11 @@ class DriverKillTest {
 
     private static String[] args(Path out, Path model, List<String> flags) {
         List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "run",
-                                "--out",
-                                out.toString(),
-                                "--run-id",
-                                "r",
-                                "--model",
-                                model.toString(),
-                                "--problems",
-                                model.getParent()
-                                        .getParent()
-                                        .resolve("data/train.jsonl")
-                                        .toString()));
+                TinyPipeline.runArgs(
+                        out,
+                        "r",
+                        model.toString(),
+                        model.getParent().getParent().resolve("data/train.jsonl"));
         args.addAll(flags);
         return args.toArray(String[]::new);
     }

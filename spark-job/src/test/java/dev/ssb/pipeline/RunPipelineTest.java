@@ -23,7 +23,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,21 +61,13 @@ class RunPipelineTest {
         TinyPipeline.problems(tmp.resolve("data"), 5, TRAIN, TEST);
         Path runs = tmp.resolve("runs");
         List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "run",
-                                "--out",
-                                runs.toString(),
-                                "--run-id",
-                                "r",
-                                "--model",
-                                model.toString(),
-                                "--problems",
-                                tmp.resolve("data/train.jsonl").toString(),
-                                "--rounds",
-                                "2",
-                                "--set",
-                                "eval.problems=" + tmp.resolve("data/test.jsonl")));
+                TinyPipeline.runArgs(runs, "r", model.toString(), tmp.resolve("data/train.jsonl"));
+        args.addAll(
+                List.of(
+                        "--rounds",
+                        "2",
+                        "--set",
+                        "eval.problems=" + tmp.resolve("data/test.jsonl")));
         args.addAll(TinyPipeline.flags());
         String first = run(args.toArray(String[]::new));
 

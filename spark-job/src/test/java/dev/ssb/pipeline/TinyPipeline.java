@@ -64,6 +64,24 @@ final class TinyPipeline {
         ToyDataset.write(dir, seed, train, test, ToyDifficulty.embedded());
     }
 
+    /**
+     * {@code ssb run --out OUT --run-id R --model MODEL --problems PROBLEMS}, as a list to add
+     * flags to.
+     */
+    static List<String> runArgs(Path out, String runId, String model, Path problems) {
+        return new ArrayList<>(
+                List.of(
+                        "run",
+                        "--out",
+                        out.toString(),
+                        "--run-id",
+                        runId,
+                        "--model",
+                        model,
+                        "--problems",
+                        problems.toString()));
+    }
+
     /** Small settings for every stage, as --set flags. */
     static List<String> flags() {
         List<String> flags = new ArrayList<>();
