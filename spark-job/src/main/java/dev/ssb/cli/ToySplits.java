@@ -1,5 +1,6 @@
 package dev.ssb.cli;
 
+import dev.ssb.spark.HadoopFiles;
 import dev.ssb.table.RunLayout;
 import dev.ssb.worker.api.ToyData;
 import java.io.IOException;
@@ -7,15 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The toy problems {@code ssb demo} and {@code ssb compare} write into their run folder ({@code
- * toy-data/}). A run's stages are reused when complete, and a stage knows its problems by path, not
- * by content: so a file that already holds other problems (another {@code --train}, {@code --test},
- * {@code --toy-seed} or split under the same path) is refused instead of overwritten, unless every
- * stage is redone ({@code --force}).
+ * toy-data/}). A run's stages are reused when complete, and ingest refuses its complete tables once
+ * its input file changed ({@link dev.ssb.table.InputFiles}): so a file that already holds other
+ * problems (another {@code --train}, {@code --test}, {@code --toy-seed} or split under the same
+ * path) is refused here, before it is overwritten, unless every stage is redone ({@code --force});
+ * a file with the same problems is left as it is.
  */
 final class ToySplits {
 
@@ -63,19 +63,15 @@ final class ToySplits {
                 refuseChanged(layout, fresh.resolve(ToyData.TRAIN_FILE), trainFile, args);
                 refuseChanged(layout, fresh.resolve(ToyData.TEST_FILE), evalPath, args);
             }
-            Files.move(
-                    fresh.resolve(ToyData.TRAIN_FILE),
-                    trainFile,
-                    StandardCopyOption.REPLACE_EXISTING);
-            Files.move(
-                    fresh.resolve(ToyData.TEST_FILE),
-                    evalPath,
-                    StandardCopyOption.REPLACE_EXISTING);
+            replaceIfChanged(fresh.resolve(ToyData.TRAIN_FILE), trainFile);
+            replaceIfChanged(fresh.resolve(ToyData.TEST_FILE), evalPath);
             return new Written(trainFile, evalPath);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write toy problems to " + data, e);
         } finally {
-            deleteQuietly(fresh);
+            if (fresh != null) {
+                HadoopFiles.deleteLocal(fresh);
+            }
         }
     }
 
@@ -91,14 +87,14 @@ final class ToySplits {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temporary folder is harmless: its name starts with a dot
+    /**
+     * Moves {@code wanted} over {@code existing} unless they hold the same bytes: an unchanged file
+     * keeps its modification time, so the ingest that read it stays reusable ({@link
+     * dev.ssb.table.InputFiles}).
+     */
+    private static void replaceIfChanged(Path wanted, Path existing) throws IOException {
+        if (!Files.exists(existing) || Files.mismatch(wanted, existing) != -1) {
+            Files.move(wanted, existing, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.ssb.eval;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ssb.spark.HadoopFiles;
 import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.LoraConfig;
@@ -101,20 +102,12 @@ final class StudentAdapter implements Serializable {
                 return new StudentAdapter(qualified.toString(), hash, LoraAdapter.load(local));
             } finally {
                 if (temporary != null) {
-                    deleteLocal(temporary);
+                    HadoopFiles.deleteLocal(temporary);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load adapter " + dir, e);
         }
-    }
-
-    private static void deleteLocal(java.nio.file.Path dir) throws IOException {
-        for (String name : List.of(CONFIG_FILE, WEIGHTS_FILE)) {
-            Files.deleteIfExists(dir.resolve(name));
-            Files.deleteIfExists(dir.resolve("." + name + ".crc")); // Hadoop's local checksums
-        }
-        Files.deleteIfExists(dir);
     }
 
     private static String sha256(FileSystem fs, Path dir) throws IOException {

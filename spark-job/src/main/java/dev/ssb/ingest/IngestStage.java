@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
+import dev.ssb.table.InputFiles;
 import dev.ssb.table.RunLayout;
 import dev.ssb.table.Schemas;
 import dev.ssb.table.StageOutput;
@@ -119,6 +120,7 @@ public final class IngestStage {
         return output.run(
                 config,
                 config.hash(CONFIG_PREFIXES),
+                InputFiles.of(input, spark.sparkContext().hadoopConfiguration()),
                 force,
                 out -> {
                     Dataset<Row> lines =

@@ -9,12 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * The commit record of one table of a stage, written last: what produced it (config hash, the
@@ -35,6 +35,10 @@ import java.util.TreeMap;
  * @param config the resolved configuration
  * @param files the table's data files (path relative to the table folder) and their sizes in bytes
  *     at commit; empty in manifests written before files were listed (then sizes are not checked)
+ * @param inputFiles the files read from outside the run (ingest's dataset), each qualified path
+ *     with its state at the run ({@link InputFiles}); a complete stage is reused only while they
+ *     are unchanged. Empty for stages that read only tables of the run, and in manifests written
+ *     before inputs were recorded (then they are not checked)
  */
 public record Manifest(
         String stage,
@@ -49,7 +53,8 @@ public record Manifest(
         String finishedAt,
         long durationMs,
         SortedMap<String, String> config,
-        SortedMap<String, Long> files) {
+        SortedMap<String, Long> files,
+        SortedMap<String, String> inputFiles) {
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -67,6 +72,7 @@ public record Manifest(
         requireNonNull(finishedAt, "finishedAt is null");
         config = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(config));
         files = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(files));
+        inputFiles = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(inputFiles));
         if (durationMs < 0) {
             throw new IllegalArgumentException("Invalid duration_ms: " + durationMs);
         }
@@ -105,6 +111,8 @@ public record Manifest(
         config.forEach(cfg::put);
         ObjectNode f = root.putObject("files");
         files.forEach(f::put);
+        ObjectNode in = root.putObject("input_files");
+        inputFiles.forEach(in::put);
         try {
             return JSON.writeValueAsBytes(root);
         } catch (IOException e) {
@@ -128,25 +136,13 @@ public record Manifest(
         List<String> inputs = new ArrayList<>();
         required(root, "inputs").forEach(n -> inputs.add(n.asText()));
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = required(root, "counts").fields();
-                it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            counts.put(e.getKey(), e.getValue().asLong());
-        }
+        fields(required(root, "counts"), (k, v) -> counts.put(k, v.asLong()));
         SortedMap<String, String> config = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = required(root, "config").fields();
-                it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            config.put(e.getKey(), e.getValue().asText());
-        }
-        SortedMap<String, Long> files = new TreeMap<>();
-        JsonNode fileNode = root.get("files");
-        if (fileNode != null && fileNode.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = fileNode.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                files.put(e.getKey(), e.getValue().asLong());
-            }
-        }
+        fields(required(root, "config"), (k, v) -> config.put(k, v.asText()));
+        SortedMap<String, Long> files = new TreeMap<>(); // absent in older manifests
+        fields(root.get("files"), (k, v) -> files.put(k, v.asLong()));
+        SortedMap<String, String> inputFiles = new TreeMap<>(); // absent in older manifests
+        fields(root.get("input_files"), (k, v) -> inputFiles.put(k, v.asText()));
         return new Manifest(
                 required(root, "stage").asText(),
                 required(root, "table").asText(),
@@ -160,7 +156,15 @@ public record Manifest(
                 required(root, "finished_at").asText(),
                 required(root, "duration_ms").asLong(),
                 config,
-                files);
+                files,
+                inputFiles);
+    }
+
+    /** Each field of {@code node} when it is an object; nothing when it is absent. */
+    private static void fields(JsonNode node, BiConsumer<String, JsonNode> visitor) {
+        if (node != null && node.isObject()) {
+            node.fields().forEachRemaining(e -> visitor.accept(e.getKey(), e.getValue()));
+        }
     }
 
     private static JsonNode required(JsonNode root, String field) {

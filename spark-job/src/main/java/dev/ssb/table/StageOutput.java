@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -98,13 +100,32 @@ public final class StageOutput {
      * @param force redo the stage even when complete
      */
     public Outcome run(SsbConfig config, String stageHash, boolean force, Body body) {
+        return run(config, stageHash, new TreeMap<>(), force, body);
+    }
+
+    /**
+     * As {@link #run(SsbConfig, String, boolean, Body)} for a stage that reads files from outside
+     * the run: {@code inputFiles} ({@link InputFiles#of}) goes into its manifests, and a complete
+     * stage whose recorded input files differ from them is refused instead of reused.
+     */
+    public Outcome run(
+            SsbConfig config,
+            String stageHash,
+            SortedMap<String, String> inputFiles,
+            boolean force,
+            Body body) {
         try (RunLock lock = RunLock.acquire(layout.runPath(), hadoop, "stage " + stage)) {
             restoreLeftovers();
-            return runLocked(config, stageHash, force, body);
+            return runLocked(config, stageHash, inputFiles, force, body);
         }
     }
 
-    private Outcome runLocked(SsbConfig config, String stageHash, boolean force, Body body) {
+    private Outcome runLocked(
+            SsbConfig config,
+            String stageHash,
+            SortedMap<String, String> inputFiles,
+            boolean force,
+            Body body) {
         if (!force && isComplete()) {
             Manifest existing = layout.manifest(tables.get(0), hadoop).orElseThrow();
             if (!existing.stageConfigHash().equals(stageHash)) {
@@ -114,6 +135,15 @@ public final class StageOutput {
                                         + " hash %s but the current one is %s (use --force or"
                                         + " another --run-id)",
                                 stage, layout.runId(), existing.stageConfigHash(), stageHash));
+            }
+            Optional<String> changed = InputFiles.changes(existing.inputFiles(), inputFiles);
+            if (changed.isPresent()) {
+                throw new IllegalStateException(
+                        String.format(
+                                "Cannot reuse stage %s of run %s: its input changed since it was"
+                                        + " committed %s: %s (use --force to redo it, or another"
+                                        + " --run-id)",
+                                stage, layout.runId(), existing.finishedAt(), changed.get()));
             }
             LOG.info(
                     "Stage {} of run {} is complete ({}); nothing to do (use --force to redo)",
@@ -157,7 +187,8 @@ public final class StageOutput {
                             end.toString(),
                             end.toEpochMilli() - start.toEpochMilli(),
                             config.values(),
-                            TableFiles.list(layout.tablePath(table), hadoop));
+                            TableFiles.list(layout.tablePath(table), hadoop),
+                            inputFiles);
             writeManifest(table, m);
             first = first == null ? m : first;
         }

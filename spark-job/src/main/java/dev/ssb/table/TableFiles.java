@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -28,25 +29,35 @@ public final class TableFiles {
      */
     public static SortedMap<String, Long> list(Path dir, Configuration hadoop) {
         SortedMap<String, Long> files = new TreeMap<>();
-        FileSystem fs = RunLayout.fs(dir, hadoop);
+        visit(dir, hadoop, (relative, f) -> files.put(relative, f.getLen()));
+        return files;
+    }
+
+    /**
+     * Calls {@code visitor} with every file at any depth under {@code path} (or {@code path} itself
+     * when it is a file, relative name "") whose relative path has no component starting with
+     * {@code _} or {@code .}; nothing when {@code path} does not exist.
+     */
+    static void visit(Path path, Configuration hadoop, BiConsumer<String, FileStatus> visitor) {
+        FileSystem fs = RunLayout.fs(path, hadoop);
         try {
-            if (!fs.exists(dir)) {
-                return files;
+            if (!fs.exists(path)) {
+                return;
             }
-            Path root = fs.makeQualified(dir);
+            Path root = fs.makeQualified(path);
             String prefix = root.toUri().getPath() + "/";
             RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
             while (it.hasNext()) {
                 FileStatus f = it.next();
-                String relative = f.getPath().toUri().getPath().substring(prefix.length());
+                String full = f.getPath().toUri().getPath();
+                String relative = full.startsWith(prefix) ? full.substring(prefix.length()) : "";
                 if (!hidden(relative)) {
-                    files.put(relative, f.getLen());
+                    visitor.accept(relative, f);
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list table " + dir, e);
+            throw new UncheckedIOException("Cannot list " + path, e);
         }
-        return files;
     }
 
     /**
@@ -89,6 +100,9 @@ public final class TableFiles {
     }
 
     private static boolean hidden(String relative) {
+        if (relative.isEmpty()) {
+            return false;
+        }
         for (String part : relative.split("/")) {
             if (part.startsWith("_") || part.startsWith(".")) {
                 return true;

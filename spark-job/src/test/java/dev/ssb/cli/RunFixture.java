@@ -181,6 +181,7 @@ final class RunFixture {
                 "2026-01-01T00:00:01Z",
                 1000,
                 new TreeMap<>(),
+                new TreeMap<>(),
                 new TreeMap<>());
     }
 

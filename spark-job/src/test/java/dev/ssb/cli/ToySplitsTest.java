@@ -22,10 +22,15 @@ class ToySplitsTest {
         ToySplits.Written first =
                 ToySplits.write(run(), 7, 20, 10, DemoCommand.EvalSplit.dev, "dev.jsonl", false);
         byte[] train = Files.readAllBytes(first.train());
+        var written = java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(first.train(), written);
         ToySplits.Written again =
                 ToySplits.write(run(), 7, 20, 10, DemoCommand.EvalSplit.dev, "dev.jsonl", false);
         assertThat(again).isEqualTo(first);
         assertThat(Files.readAllBytes(again.train())).isEqualTo(train);
+        assertThat(Files.getLastModifiedTime(again.train()))
+                .as("an unchanged file is not rewritten, so its ingest stays reusable")
+                .isEqualTo(written);
         assertThat(Files.readAllLines(first.eval())).hasSize(10);
         assertThat(first.train()).isEqualTo(tmp.resolve("r/toy-data/train.jsonl"));
         try (var files = Files.list(tmp.resolve("r/toy-data"))) {

@@ -216,6 +216,39 @@ class IngestStageTest {
     }
 
     @Test
+    void aCompleteIngestIsNotReusedOnceItsInputFileChanged() throws Exception {
+        Path file = out.resolve("gsm8k_train.jsonl");
+        Files.writeString(file, "{\"question\":\"q1\",\"answer\":\"#### 1\"}\n");
+        SsbConfig config = config(file.toString(), "edit");
+        Manifest first = IngestStage.run(spark, config, false).manifest();
+        assertThat(first.inputFiles()).containsOnlyKeys("file:" + file);
+        assertThat(first.inputFiles().values()).allMatch(s -> s.startsWith("36 bytes, modified "));
+        assertThat(IngestStage.run(spark, config, false).skipped()).isTrue();
+
+        // another problem under the same path: the committed tables no longer describe it
+        Files.writeString(
+                file,
+                "{\"question\":\"q1\",\"answer\":\"#### 1\"}\n"
+                        + "{\"question\":\"q2\",\"answer\":\"#### 2\"}\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> IngestStage.run(spark, config, false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith(
+                        "Cannot reuse stage ingest of run edit: its input changed since it was"
+                                + " committed")
+                .hasMessageContaining("file:" + file + " is 72 bytes, modified ")
+                .hasMessageContaining("(was 36 bytes, modified ")
+                .hasMessageEndingWith("(use --force to redo it, or another --run-id)");
+        assertThat(table("edit", IngestStage.PROBLEMS)).as("left as committed").hasSize(1);
+
+        Manifest forced = IngestStage.run(spark, config, true).manifest();
+        assertThat(forced.count("problems")).isEqualTo(2);
+        assertThat(IngestStage.run(spark, config, false).skipped())
+                .as("reused again once redone")
+                .isTrue();
+    }
+
+    @Test
     void missingInputFailsBeforeTouchingTheRun() {
         String missing = out.resolve("nope.jsonl").toString();
         org.assertj.core.api.Assertions.assertThatThrownBy(

@@ -68,7 +68,8 @@ class RunTablesTest {
                             "t1",
                             0,
                             new java.util.TreeMap<>(),
-                            files);
+                            files,
+                            new java.util.TreeMap<>());
             Files.write(dir.resolve(RunLayout.MANIFEST), m.toJson());
         }
     }
