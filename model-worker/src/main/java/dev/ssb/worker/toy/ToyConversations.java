@@ -9,7 +9,9 @@ import java.util.SplittableRandom;
 /**
  * The training conversations of the toy model, in the exact message form the pipeline renders
  * through the chat template: (a) system + question → student solution; (b) system + hinted teacher
- * prompt (question, one correct attempt, one wrong attempt) → standalone solution.
+ * prompt (question, one correct attempt, one wrong attempt) → standalone solution; (c) system + the
+ * prompt of the teacher shown only a correct attempt (the {@code ssb-nohint-wrong} ablation) → the
+ * same standalone solution.
  */
 public final class ToyConversations {
 
@@ -53,6 +55,18 @@ public final class ToyConversations {
                 ChatMessage.system(prompts.system()),
                 ChatMessage.user(prompt),
                 ChatMessage.assistant(ToySolutions.teacher(problem, wrong)));
+    }
+
+    /**
+     * [system, user: the prompt of the teacher shown no wrong attempt, assistant: teacher
+     * solution], with the correct attempt in student form.
+     */
+    public List<ChatMessage> nohintTeacher(ToyProblem problem) {
+        return List.of(
+                ChatMessage.system(prompts.system()),
+                ChatMessage.user(
+                        prompts.nohintTeacher(problem.question(), ToySolutions.student(problem))),
+                ChatMessage.assistant(ToySolutions.student(problem)));
     }
 
     /** {@link #teacher(ToyProblem, ToyAttempt)} with a wrong attempt drawn from {@code random}. */

@@ -29,6 +29,17 @@ class PromptsTest {
                 .isEqualTo(defaults.system() + "\n");
         assertThat(Files.readString(conf.resolve(Prompts.TEACHER_FILE)))
                 .isEqualTo(defaults.teacherTemplate() + "\n");
+        assertThat(Files.readString(conf.resolve(Prompts.NOHINT_TEACHER_FILE)))
+                .isEqualTo(defaults.nohintTemplate() + "\n");
+    }
+
+    @Test
+    void theNohintTeacherSeesOnlyTheCorrectAttempt() {
+        Prompts p = Prompts.defaults();
+        assertThat(p.nohintTemplate()).doesNotContain("{wrong_attempt}");
+        assertThat(p.nohintTeacher("What is 2+3?", "2 + 3 = 5. The answer is \\boxed{5}."))
+                .contains("What is 2+3?", "2 + 3 = 5. The answer is \\boxed{5}.")
+                .doesNotContain("{question}", "{correct_attempt}", "wrong attempt");
     }
 
     @Test

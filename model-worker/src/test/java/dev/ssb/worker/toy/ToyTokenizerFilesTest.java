@@ -111,6 +111,7 @@ class ToyTokenizerFilesTest {
         List<String> texts = new ArrayList<>();
         texts.add(prompts.system());
         texts.add(prompts.teacherTemplate());
+        texts.add(prompts.nohintTemplate());
         texts.add("  two  spaces\n\n\nand newlines \\boxed{12} {x} ");
         for (int i = 0; i < 1000; i++) {
             ToyProblem p = generator.next("p" + i);
@@ -121,6 +122,7 @@ class ToyTokenizerFilesTest {
             for (ChatMessage m : conversations.teacher(p, random)) {
                 texts.add(m.content());
             }
+            texts.add(conversations.nohintTeacher(p).get(1).content());
         }
         long unk = ToyTokenizerFiles.vocabulary().indexOf("<unk>");
         for (String text : texts) {

@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Measures a toy model with the runtime's batched generation, in the pipeline's own prompt forms:
  * the student's pass@1 at T = 0.8, the share of problems whose K = 4 samples at T = 0.8 are mixed
- * (at least one correct and one wrong), and the hinted teacher's accuracy at T = 0.4 given the
- * correct solution and a wrong attempt. Answers are the last {@code \boxed{N}} of a reply compared
- * with the gold integer ({@link ToySolutions#boxedAnswer}).
+ * (at least one correct and one wrong), the hinted teacher's accuracy at T = 0.4 given the correct
+ * solution and a wrong attempt, and the same for the teacher shown only the correct solution (the
+ * {@code ssb-nohint-wrong} ablation's prompt). Answers are the last {@code \boxed{N}} of a reply
+ * compared with the gold integer ({@link ToySolutions#boxedAnswer}).
  */
 public final class ToyModelEvaluation {
 
@@ -62,8 +63,14 @@ public final class ToyModelEvaluation {
      * @param passAt1 share of problems whose single T = 0.8 sample is correct
      * @param mixedAtK share of train problems with a correct and a wrong sample among K
      * @param teacherAccuracy share of hinted-teacher replies at T = 0.4 ending in the gold answer
+     * @param nohintTeacherAccuracy the same for the teacher shown only the correct attempt
      */
-    public record Summary(int problems, double passAt1, double mixedAtK, double teacherAccuracy) {}
+    public record Summary(
+            int problems,
+            double passAt1,
+            double mixedAtK,
+            double teacherAccuracy,
+            double nohintTeacherAccuracy) {}
 
     public ToyModelEvaluation(LanguageModel model, Prompts prompts) {
         this.model = requireNonNull(model, "model is null");
@@ -118,14 +125,31 @@ public final class ToyModelEvaluation {
      * being the gold solution in student form and the wrong one a seeded {@link ToyWrongAttempts}.
      */
     public double teacherAccuracy(List<ToyProblem> problems, long seed) {
+        return teacherAccuracy(problems, seed, true);
+    }
+
+    /**
+     * Share of replies at T = 0.4 ending in the gold answer of the teacher shown only the correct
+     * attempt (the gold solution in student form), with the same seeds as {@link
+     * #teacherAccuracy(List, long)}.
+     */
+    public double nohintTeacherAccuracy(List<ToyProblem> problems, long seed) {
+        return teacherAccuracy(problems, seed, false);
+    }
+
+    private double teacherAccuracy(List<ToyProblem> problems, long seed, boolean hinted) {
         List<GenerationRequest> requests = new ArrayList<>();
         for (int i = 0; i < problems.size(); i++) {
             ToyProblem p = problems.get(i);
             ToyAttempt wrong =
                     ToyWrongAttempts.generate(p, new SplittableRandom(sampleSeed(seed, i, 0)));
             String user =
-                    prompts.teacher(
-                            p.question(), ToySolutions.student(p), ToySolutions.student(wrong));
+                    hinted
+                            ? prompts.teacher(
+                                    p.question(),
+                                    ToySolutions.student(p),
+                                    ToySolutions.student(wrong))
+                            : prompts.nohintTeacher(p.question(), ToySolutions.student(p));
             int[] prompt =
                     model.encodeChat(TeacherPromptTemplate.messages(prompts.system(), user), true);
             requests.add(new GenerationRequest(prompt, sampleSeed(seed, i, 1)));
@@ -199,7 +223,9 @@ public final class ToyModelEvaluation {
             LOG.info("mixed outcomes (K=4, T=0.8) on {} train problems: {}", size, mixed);
             double teacher = eval.teacherAccuracy(problems, seed + 2);
             LOG.info("teacher accuracy (T=0.4) on {} {} problems: {}", size, split, teacher);
-            Summary summary = new Summary(size, pass, mixed, teacher);
+            double nohint = eval.nohintTeacherAccuracy(problems, seed + 2);
+            LOG.info("nohint teacher accuracy (T=0.4) on {} {} problems: {}", size, split, nohint);
+            Summary summary = new Summary(size, pass, mixed, teacher, nohint);
             if (out != null) {
                 write(out, summary, checkpoint, split, seed, (System.nanoTime() - t0) / 1_000_000);
             }
@@ -218,6 +244,7 @@ public final class ToyModelEvaluation {
         root.put("pass_at_1_t0.8", s.passAt1());
         root.put("mixed_at_k4_t0.8_train", s.mixedAtK());
         root.put("teacher_accuracy_t0.4", s.teacherAccuracy());
+        root.put("nohint_teacher_accuracy_t0.4", s.nohintTeacherAccuracy());
         root.put("eval_seconds", millis / 1000);
         try {
             Files.writeString(

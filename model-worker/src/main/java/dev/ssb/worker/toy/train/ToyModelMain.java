@@ -18,7 +18,8 @@ public final class ToyModelMain {
             throw new IllegalArgumentException(
                     "Usage: train --out DIR [--seed S] [--steps N] [--prompts DIR]"
                             + " [--snapshot-every N] [--batch-size N] [--lr X]"
-                            + " [--teacher-fraction X] [--flawed-fraction X] | evaluate"
+                            + " [--teacher-fraction X] [--flawed-fraction X]"
+                            + " [--nohint-fraction X] | evaluate"
                             + " --model DIR [--seed S] [--split heldout|dev] [--problems N]"
                             + " [--out FILE]");
         }
@@ -35,6 +36,7 @@ public final class ToyModelMain {
         String lr = option(rest, "--lr");
         String teacherFraction = option(rest, "--teacher-fraction");
         String flawedFraction = option(rest, "--flawed-fraction");
+        String nohintFraction = option(rest, "--nohint-fraction");
         if (!rest.isEmpty()) {
             throw new IllegalArgumentException("Unknown arguments: " + rest);
         }
@@ -55,6 +57,9 @@ public final class ToyModelMain {
                         flawedFraction == null
                                 ? config.flawedFraction()
                                 : Double.parseDouble(flawedFraction));
+        if (nohintFraction != null) {
+            config = config.withNohintFraction(Double.parseDouble(nohintFraction));
+        }
         Prompts prompts =
                 promptsDir == null
                         ? Prompts.defaults()

@@ -108,12 +108,14 @@ public final class ToyModelTrainer {
                     new ToyTrainingData(config, prompts, texts.tokenizer(), texts.chatTemplate());
             LOG.info(
                     "Training toy model: {} parameters, {} train problems, {} steps of {}"
-                            + " conversations ({}% teacher, {}% of students flawed), seed {}",
+                            + " conversations ({}% teacher, {}% of those shown no wrong attempt, {}% of"
+                            + " students flawed), seed {}",
                     modelConfig.parameterCount(),
                     data.train().size(),
                     config.steps(),
                     config.batchSize(),
                     Math.round(100 * config.teacherFraction()),
+                    Math.round(100 * config.nohintFraction()),
                     Math.round(100 * config.flawedFraction()),
                     config.seed());
             AdamWConfig adam =

@@ -33,8 +33,14 @@ public final class ToyRecipeService implements ToyModelRecipe {
                         json);
         return String.format(
                 "pass@1 (T=0.8) %.3f on %d held-out problems; mixed outcomes (K=4, T=0.8) %.3f of"
-                        + " %d train problems; hinted teacher (T=0.4) %.3f",
-                s.passAt1(), s.problems(), s.mixedAtK(), s.problems(), s.teacherAccuracy());
+                        + " %d train problems; hinted teacher (T=0.4) %.3f; teacher shown no wrong"
+                        + " attempt (T=0.4) %.3f",
+                s.passAt1(),
+                s.problems(),
+                s.mixedAtK(),
+                s.problems(),
+                s.teacherAccuracy(),
+                s.nohintTeacherAccuracy());
     }
 
     @Override

@@ -27,6 +27,9 @@ import dev.ssb.worker.toy.ToyDifficulty;
  *     (one slip or one wrong operation) in [0, 1): like a real base model, which has read flawed
  *     solutions too, the toy model then makes mistakes at a rate of its own that the hinted teacher
  *     (trained on correct solutions only) does not share
+ * @param nohintFraction share of the teacher conversations whose teacher is shown only the correct
+ *     attempt (the prompt of the {@code ssb-nohint-wrong} ablation) in [0, 1]; 0 draws no random
+ *     number for it, so a recipe without it trains exactly as before it existed
  */
 public record ToyTrainingConfig(
         long seed,
@@ -43,10 +46,14 @@ public record ToyTrainingConfig(
         double lr,
         int warmupSteps,
         double teacherFraction,
-        double flawedFraction) {
+        double flawedFraction,
+        double nohintFraction) {
 
     /** Held-out test problems drawn first from the seed (the pipeline's toy test split). */
     public static final int HELD_OUT_PROBLEMS = 1000;
+
+    /** The embedded recipe's share of nohint teacher conversations among the teacher's. */
+    static final double NOHINT_FRACTION = 0.25;
 
     /** Dev problems drawn after the held-out ones: the only split used for tuning. */
     public static final int DEV_PROBLEMS = 500;
@@ -91,6 +98,10 @@ public record ToyTrainingConfig(
             throw new IllegalArgumentException(
                     "Invalid teacher_fraction: " + teacherFraction + " (must be in [0, 1])");
         }
+        if (!(nohintFraction >= 0 && nohintFraction <= 1)) {
+            throw new IllegalArgumentException(
+                    "Invalid nohint_fraction: " + nohintFraction + " (must be in [0, 1])");
+        }
         if (!(flawedFraction >= 0 && flawedFraction < 1)) {
             throw new IllegalArgumentException(
                     "Invalid flawed_fraction: " + flawedFraction + " (must be in [0, 1))");
@@ -120,7 +131,8 @@ public record ToyTrainingConfig(
                 2e-3,
                 60,
                 0.4,
-                0.2);
+                0.2,
+                NOHINT_FRACTION);
     }
 
     public ToyTrainingConfig withSteps(int value) {
@@ -139,7 +151,8 @@ public record ToyTrainingConfig(
                 lr,
                 Math.min(warmupSteps, value - 1),
                 teacherFraction,
-                flawedFraction);
+                flawedFraction,
+                nohintFraction);
     }
 
     public ToyTrainingConfig withSeed(long value) {
@@ -158,7 +171,29 @@ public record ToyTrainingConfig(
                 lr,
                 warmupSteps,
                 teacherFraction,
-                flawedFraction);
+                flawedFraction,
+                nohintFraction);
+    }
+
+    /** The same recipe with another share of nohint teacher conversations among the teacher's. */
+    public ToyTrainingConfig withNohintFraction(double value) {
+        return new ToyTrainingConfig(
+                seed,
+                trainProblems,
+                difficulty,
+                hiddenSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                intermediateSize,
+                vocabSize,
+                steps,
+                batchSize,
+                lr,
+                warmupSteps,
+                teacherFraction,
+                flawedFraction,
+                value);
     }
 
     /** The same recipe with another share of flawed student conversations. */
@@ -186,6 +221,7 @@ public record ToyTrainingConfig(
                 peakLr,
                 warmupSteps,
                 teacherShare,
-                flawedShare);
+                flawedShare,
+                nohintFraction);
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The toy model's problems and its two kinds of training conversations, tokenized exactly as the
+ * The toy model's problems and its kinds of training conversations, tokenized exactly as the
  * pipeline renders them: the chat template with the generation prompt is the context, the
  * assistant's content plus {@code <|im_end|>} is the target.
  */
@@ -27,6 +27,7 @@ final class ToyTrainingData {
     private final ToyConversations conversations;
     private final int endOfTurn;
     private final double flawedFraction;
+    private final double nohintFraction;
 
     ToyTrainingData(
             ToyTrainingConfig config, Prompts prompts, Tokenizer tokenizer, ChatTemplate template) {
@@ -36,6 +37,7 @@ final class ToyTrainingData {
         this.conversations = new ToyConversations(requireNonNull(prompts, "prompts is null"));
         this.splits = splits(config);
         this.flawedFraction = config.flawedFraction();
+        this.nohintFraction = config.nohintFraction();
         this.endOfTurn =
                 tokenizer
                         .tokenId(ToyTokenizerFiles.IM_END)
@@ -93,13 +95,16 @@ final class ToyTrainingData {
     }
 
     /**
-     * A training example on a random training problem: a hinted-teacher conversation (with a random
-     * wrong attempt) or a student conversation (flawed with the config's probability).
+     * A training example on a random training problem: a teacher conversation (shown only the
+     * correct attempt with the config's nohint probability, else hinted with a random wrong
+     * attempt) or a student conversation (flawed with the config's probability).
      */
     SftExample sample(SplittableRandom random, boolean teacher) {
         ToyProblem problem = train().get(random.nextInt(train().size()));
         List<ChatMessage> messages;
-        if (teacher) {
+        if (teacher && nohintFraction > 0 && random.nextDouble() < nohintFraction) {
+            messages = conversations.nohintTeacher(problem);
+        } else if (teacher) {
             messages = conversations.teacher(problem, random);
         } else if (flawedFraction > 0 && random.nextDouble() < flawedFraction) {
             messages = conversations.flawedStudent(problem, random);

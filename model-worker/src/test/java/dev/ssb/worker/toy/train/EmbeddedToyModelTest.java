@@ -69,6 +69,16 @@ class EmbeddedToyModelTest {
     }
 
     @Test
+    void bothTeachersEndInTheGoldAnswerOnMostHeldOutProblems() {
+        // the recipe's target is >= 90% for each; the teacher shown no wrong attempt is the
+        // ssb-nohint-wrong ablation's, which a model trained without its prompt cannot play
+        List<ToyProblem> problems = ToyTrainingData.heldOut(ToyTrainingConfig.embedded(), 100);
+        ToyModelEvaluation eval = new ToyModelEvaluation(model, Prompts.defaults());
+        assertThat(eval.teacherAccuracy(problems, SEED)).isGreaterThanOrEqualTo(0.9);
+        assertThat(eval.nohintTeacherAccuracy(problems, SEED)).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
     void neverSamplesIdsBeyondTheTokenizerVocabulary() {
         int[] prompt =
                 model.encodeChat(

@@ -37,6 +37,7 @@ class ToyModelTrainerTest {
                         1e-2,
                         2,
                         0.5,
+                        0.0,
                         0.0);
         ToyModelTrainer.Result result = ToyModelTrainer.train(config, Prompts.defaults(), out);
 

@@ -40,6 +40,7 @@ class ToyTrainingDataTest {
                 1e-3,
                 1,
                 0.5,
+                0.0,
                 0.0);
     }
 
@@ -112,6 +113,78 @@ class ToyTrainingDataTest {
     }
 
     @Test
+    void teacherConversationsShowNoWrongAttemptAtTheConfiguredShare() {
+        ToyTokenizerFiles.write(dir);
+        try (TextBundle texts = Texts.load(dir)) {
+            Prompts prompts = Prompts.defaults();
+            ToyConversations conversations = new ToyConversations(prompts);
+            for (double share : new double[] {0.0, 0.25, 1.0}) {
+                ToyTrainingData data =
+                        new ToyTrainingData(
+                                small().withNohintFraction(share),
+                                prompts,
+                                texts.tokenizer(),
+                                texts.chatTemplate());
+                SplittableRandom random = new SplittableRandom(23);
+                int nohint = 0;
+                int n = 400;
+                for (int i = 0; i < n; i++) {
+                    SftExample e = data.sample(random, true);
+                    String prompt = texts.tokenizer().decode(e.promptIds());
+                    assertThat(prompt).contains("A correct attempt:");
+                    if (!prompt.contains("A wrong attempt:")) {
+                        nohint++;
+                        ToyProblem problem =
+                                data.train().stream()
+                                        .filter(p -> prompt.contains(p.question()))
+                                        .findFirst()
+                                        .orElseThrow();
+                        // exactly the conversation the nohint teacher of curate is given
+                        SftExample expected = data.example(conversations.nohintTeacher(problem));
+                        assertThat(e.promptIds()).isEqualTo(expected.promptIds());
+                        assertThat(e.replyIds()).isEqualTo(expected.replyIds());
+                    }
+                }
+                // 400 draws at p = 0.25: 3.5 standard deviations is +-31
+                assertThat(nohint)
+                        .as("share %s", share)
+                        .isBetween((int) (share * n) - 31, (int) (share * n) + 31);
+            }
+        }
+    }
+
+    @Test
+    void withoutNohintConversationsTheDrawsAreThoseOfTheRecipeBeforeThem() {
+        ToyTokenizerFiles.write(dir);
+        try (TextBundle texts = Texts.load(dir)) {
+            ToyTrainingData none =
+                    new ToyTrainingData(
+                            small().withNohintFraction(0.0),
+                            Prompts.defaults(),
+                            texts.tokenizer(),
+                            texts.chatTemplate());
+            SplittableRandom random = new SplittableRandom(29);
+            SplittableRandom replay = new SplittableRandom(29);
+            for (int i = 0; i < 20; i++) {
+                SftExample e = none.sample(random, i % 2 == 0);
+                // the hinted draw of before: problem, then the wrong attempt's randomness
+                ToyProblem problem = none.train().get(replay.nextInt(none.train().size()));
+                if (i % 2 == 0) {
+                    SftExample hinted =
+                            none.example(
+                                    new ToyConversations(Prompts.defaults())
+                                            .teacher(problem, replay));
+                    assertThat(e.promptIds()).isEqualTo(hinted.promptIds());
+                } else {
+                    SftExample student =
+                            none.example(new ToyConversations(Prompts.defaults()).student(problem));
+                    assertThat(e.promptIds()).isEqualTo(student.promptIds());
+                }
+            }
+        }
+    }
+
+    @Test
     void flawedStudentRepliesEndInAWrongAnswerAtTheConfiguredRate() {
         ToyTokenizerFiles.write(dir);
         try (TextBundle texts = Texts.load(dir)) {
@@ -167,6 +240,7 @@ class ToyTrainingDataTest {
                                         1e-3,
                                         1,
                                         0.5,
+                                        0.0,
                                         0.0))
                 .hasMessage(
                         "Invalid num_heads: 4 (must divide hidden_size 30 into an even head width)");
@@ -187,6 +261,7 @@ class ToyTrainingDataTest {
                                         1e-3,
                                         1,
                                         1.5,
+                                        0.0,
                                         0.0))
                 .hasMessage("Invalid teacher_fraction: 1.5 (must be in [0, 1])");
         assertThatThrownBy(() -> small().withFlawedFraction(1.0))
