@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class FusedProjectionsTest {
     private static final double TOL = 1e-4;
+
+    /** Rounding of other GEMM blockings on logits of magnitude ~3: a few float32 ulps. */
+    private static final double ULPS = 1e-5;
+
     private static final int[] IDS = {4, 8, 15, 16, 23, 42, 7};
     private static final int[][] PROMPTS = {{4, 9, 13, 2, 7}, {30, 5}};
     private static final int STEPS = 8;
@@ -121,14 +125,21 @@ class FusedProjectionsTest {
             float[] zeroed = TransformerTest.fullLogits(fused, IDS)[IDS.length - 1];
             assertThat(TransformerTest.maxAbsDiff(zeroed, before)).isGreaterThan(1e-2);
 
+            // separate products round differently from the fused one on some CPUs (AVX-512
+            // kernels: up to 4e-7 here, logits up to 3.2), exactly alike on others
             fused.separateProjections();
             assertThat(fused.fusedProjections()).isFalse();
-            assertThat(TransformerTest.fullLogits(fused, IDS)[IDS.length - 1])
-                    .containsExactly(zeroed);
+            assertThat(
+                            TransformerTest.maxAbsDiff(
+                                    TransformerTest.fullLogits(fused, IDS)[IDS.length - 1], zeroed))
+                    .isLessThanOrEqualTo(ULPS);
             separate.parameters().get(k).muli(0f);
             separate.parameters().get(up).muli(0f);
-            assertThat(TransformerTest.fullLogits(separate, IDS)[IDS.length - 1])
-                    .containsExactly(zeroed);
+            assertThat(
+                            TransformerTest.maxAbsDiff(
+                                    TransformerTest.fullLogits(separate, IDS)[IDS.length - 1],
+                                    zeroed))
+                    .isLessThanOrEqualTo(ULPS);
         }
     }
 

@@ -20,7 +20,7 @@ class LoraLayersTest {
     private static final int[] IDS = {4, 8, 15, 16, 23, 42};
 
     @Test
-    void zeroBGivesExactlyTheBaseLogits() {
+    void zeroBGivesTheBaseLogits() {
         ModelConfig config = TinyModels.qwen2();
         try (Transformer model = TinyModels.load(config, TinyModels.randomWeights(config, 2))) {
             float[][] base = TransformerTest.fullLogits(model, IDS);
@@ -29,8 +29,14 @@ class LoraLayersTest {
                     LoraLayers.fromAdapter(adapter, config, model.manager(), DataType.FLOAT32)) {
                 model.setLora(lora);
                 float[][] adapted = TransformerTest.fullLogits(model, IDS);
+                // B = 0 adds exact zeros, but the adapted forward does not make the same native
+                // calls as the base one (merged weight copies, the LoRA products); on some CPUs
+                // that moves logits by ulps (1e-7 of values up to 2.6 on the 2026-12-05 machine,
+                // bit-identical on the earlier one)
                 for (int t = 0; t < IDS.length; t++) {
-                    assertThat(adapted[t]).containsExactly(base[t]);
+                    assertThat(TransformerTest.maxAbsDiff(adapted[t], base[t]))
+                            .as("token %s", t)
+                            .isLessThanOrEqualTo(1e-6);
                 }
             }
         }
