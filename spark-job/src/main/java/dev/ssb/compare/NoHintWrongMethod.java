@@ -8,6 +8,7 @@ import dev.ssb.ingest.IngestStage;
 import dev.ssb.pipeline.Stages;
 import dev.ssb.rollout.RolloutStage;
 import dev.ssb.spark.Partitions;
+import dev.ssb.stage.CheckpointSampling;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,10 +38,14 @@ final class NoHintWrongMethod implements CompareMethod {
 
     @Override
     public Optional<Training> train(CompareContext context) {
+        // its curate runs here, not through Stages.run: resolve the auto sampling keys (the
+        // teacher's top-p, repetition penalty) against the checkpoint as every stage does
         SsbConfig data =
-                context.dataConfig()
-                        .with(SsbProperties.TEACHER_SHOW_WRONG_ATTEMPT, "false")
-                        .with(SsbProperties.PROMPTS_TEACHER, context.noWrongPrompt());
+                CheckpointSampling.resolve(
+                        context.dataConfig()
+                                .with(SsbProperties.TEACHER_SHOW_WRONG_ATTEMPT, "false")
+                                .with(SsbProperties.PROMPTS_TEACHER, context.noWrongPrompt()),
+                        context.spark().sparkContext().hadoopConfiguration());
         CurateSettings settings = CurateSettings.from(data); // fails early on a bad template
         context.commit(
                 data,

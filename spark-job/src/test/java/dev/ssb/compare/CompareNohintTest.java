@@ -1,0 +1,74 @@
+package dev.ssb.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ssb.cli.SsbCommand;
+import dev.ssb.spark.SharedSpark;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code ssb compare} with the {@code ssb-nohint-wrong} method on the embedded model, end to end:
+ * its own curate and teacher-logits on the shared rollouts, with the default (auto) sampling keys,
+ * which its curate once read unresolved and failed on.
+ */
+class CompareNohintTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void theTeacherShownNoWrongAttemptTrainsAStudentOnTheSharedRollouts() throws Exception {
+        SharedSpark.session(); // the command runs on the shared local session
+        CommandLine cli = SsbCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code =
+                cli.execute(
+                        "compare",
+                        "--train",
+                        "16",
+                        "--test",
+                        "4",
+                        "--eval-split",
+                        "dev",
+                        "--methods",
+                        "base,ssb-nohint-wrong",
+                        "--out",
+                        dir.toString(),
+                        "--run-id",
+                        "c",
+                        "--set",
+                        "eval.samples=1",
+                        "--set",
+                        "distill.epochs=1",
+                        "--set",
+                        "distill.warmup_steps=0");
+        assertThat(code).as("%s", err).isZero();
+
+        Path method = dir.resolve("c/compare/ssb-nohint-wrong");
+        JsonNode curate =
+                new ObjectMapper()
+                        .readTree(
+                                Files.readString(
+                                        method.resolve("teacher_contexts/_ssb_manifest.json")));
+        // the embedded model plays this teacher (99% on dev), so problems with mixed outcomes
+        // among 16 are accepted
+        assertThat(curate.get("counts").get("accepted").asLong()).isPositive();
+        assertThat(curate.get("config").get("teacher.show_wrong_attempt").asText())
+                .isEqualTo("false");
+        assertThat(method.resolve("teacher_logits/_ssb_manifest.json")).exists();
+        JsonNode summary =
+                new ObjectMapper()
+                        .readTree(Files.readString(dir.resolve("c/compare/summary-dev.json")));
+        assertThat(summary.toString()).contains("ssb-nohint-wrong");
+    }
+}
