@@ -136,40 +136,24 @@ public record ToyTrainingConfig(
     }
 
     public ToyTrainingConfig withSteps(int value) {
-        return new ToyTrainingConfig(
+        return copy(
                 seed,
-                trainProblems,
-                difficulty,
-                hiddenSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                intermediateSize,
-                vocabSize,
                 value,
+                Math.min(warmupSteps, value - 1),
                 batchSize,
                 lr,
-                Math.min(warmupSteps, value - 1),
                 teacherFraction,
                 flawedFraction,
                 nohintFraction);
     }
 
     public ToyTrainingConfig withSeed(long value) {
-        return new ToyTrainingConfig(
+        return copy(
                 value,
-                trainProblems,
-                difficulty,
-                hiddenSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                intermediateSize,
-                vocabSize,
                 steps,
+                warmupSteps,
                 batchSize,
                 lr,
-                warmupSteps,
                 teacherFraction,
                 flawedFraction,
                 nohintFraction);
@@ -177,23 +161,8 @@ public record ToyTrainingConfig(
 
     /** The same recipe with another share of nohint teacher conversations among the teacher's. */
     public ToyTrainingConfig withNohintFraction(double value) {
-        return new ToyTrainingConfig(
-                seed,
-                trainProblems,
-                difficulty,
-                hiddenSize,
-                numLayers,
-                numHeads,
-                numKvHeads,
-                intermediateSize,
-                vocabSize,
-                steps,
-                batchSize,
-                lr,
-                warmupSteps,
-                teacherFraction,
-                flawedFraction,
-                value);
+        return copy(
+                seed, steps, warmupSteps, batchSize, lr, teacherFraction, flawedFraction, value);
     }
 
     /** The same recipe with another share of flawed student conversations. */
@@ -206,8 +175,22 @@ public record ToyTrainingConfig(
      */
     public ToyTrainingConfig withOptimization(
             int batch, double peakLr, double teacherShare, double flawedShare) {
+        return copy(
+                seed, steps, warmupSteps, batch, peakLr, teacherShare, flawedShare, nohintFraction);
+    }
+
+    /** This config with the knobs the withers change; data and architecture stay. */
+    private ToyTrainingConfig copy(
+            long newSeed,
+            int newSteps,
+            int newWarmup,
+            int batch,
+            double peakLr,
+            double teacherShare,
+            double flawedShare,
+            double nohintShare) {
         return new ToyTrainingConfig(
-                seed,
+                newSeed,
                 trainProblems,
                 difficulty,
                 hiddenSize,
@@ -216,12 +199,12 @@ public record ToyTrainingConfig(
                 numKvHeads,
                 intermediateSize,
                 vocabSize,
-                steps,
+                newSteps,
                 batch,
                 peakLr,
-                warmupSteps,
+                newWarmup,
                 teacherShare,
                 flawedShare,
-                nohintFraction);
+                nohintShare);
     }
 }
