@@ -74,6 +74,9 @@ class DemoCommandTest {
         assertThat(distilled.get("distill.schedule").asText()).isEqualTo("cosine");
         assertThat(distilled.get("distill.warmup_steps").asText()).isEqualTo("50");
         assertThat(distilled.get("distill.lr").asDouble()).isEqualTo(0.01);
+        // one gradient worker, 16 steps per Spark job (exact with one worker)
+        assertThat(distilled.get("distill.workers").asText()).isEqualTo("1");
+        assertThat(distilled.get("distill.sync_every").asText()).isEqualTo("16");
     }
 
     @Test
