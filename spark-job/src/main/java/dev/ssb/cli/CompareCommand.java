@@ -8,6 +8,7 @@ import dev.ssb.worker.api.ModelWorker;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -61,6 +62,15 @@ final class CompareCommand implements Callable<Integer> {
                             + " distill.lr). Each rate trains into its own folder"
                             + " compare/<method>-lr<rate>, so a sweep reuses the rollouts.")
     String lr;
+
+    @Option(
+            names = "--versus",
+            paramLabel = "METHOD",
+            description =
+                    "Also pair every other method against METHOD, problem by problem (e.g. ssb:"
+                            + " grpo − ssb with its 95% interval); the table's differences are"
+                            + " from base.")
+    String versus;
 
     @Option(
             names = "--nohint-prompt",
@@ -120,7 +130,11 @@ final class CompareCommand implements Callable<Integer> {
         }
         CompareRun.Options compare =
                 new CompareRun.Options(
-                        methods, CompareRun.parseLrs(lr), noWrongPrompt, options.force);
+                        methods,
+                        CompareRun.parseLrs(lr),
+                        noWrongPrompt,
+                        options.force,
+                        Optional.ofNullable(versus));
         if (options.runId == null) {
             options.runId = DEFAULT_RUN_ID;
         }

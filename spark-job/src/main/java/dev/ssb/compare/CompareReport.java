@@ -82,6 +82,28 @@ final class CompareReport {
                             difference(
                                     r.sampledDifference().map(EvalSummary.Difference::majority))));
         }
+        result.versus()
+                .ifPresent(
+                        v -> {
+                            out.append(
+                                    String.format(
+                                            "%nPaired by problem against %s (method − %s):%n%n",
+                                            v.method(), v.method()));
+                            out.append(
+                                    String.format(
+                                            "| method | Δ greedy | Δ pass@1 | Δ maj@%d |%n", k));
+                            out.append("|---|---|---|---|\n");
+                            v.differences()
+                                    .forEach(
+                                            (name, d) ->
+                                                    out.append(
+                                                            String.format(
+                                                                    "| %s | %s | %s | %s |%n",
+                                                                    name,
+                                                                    difference(d.greedyPassAt1()),
+                                                                    d.passAt1().percent(true),
+                                                                    d.majority().percent(true))));
+                        });
         out.append(
                 String.format(
                         Locale.ROOT,
@@ -137,6 +159,26 @@ final class CompareReport {
             m.put("adapter", r.adapter().orElse(null));
             m.put("run", r.run());
         }
+        result.versus()
+                .ifPresent(
+                        v -> {
+                            ObjectNode versus = root.putObject("versus");
+                            versus.put("method", v.method());
+                            ObjectNode differences = versus.putObject("differences");
+                            v.differences()
+                                    .forEach(
+                                            (name, d) -> {
+                                                ObjectNode m = differences.putObject(name);
+                                                d.greedyPassAt1()
+                                                        .ifPresent(
+                                                                x ->
+                                                                        x.putInto(
+                                                                                m,
+                                                                                "greedy_pass_at_1"));
+                                                d.passAt1().putInto(m, "pass_at_1");
+                                                d.majority().putInto(m, "maj_at_k");
+                                            });
+                        });
         try {
             return JSON.writeValueAsBytes(root);
         } catch (IOException e) {

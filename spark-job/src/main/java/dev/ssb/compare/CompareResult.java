@@ -2,13 +2,19 @@ package dev.ssb.compare;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ssb.eval.EvalSummary;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * What {@code ssb compare} measured.
  *
  * @param runId the compare run
  * @param rows one per method, in the order asked
+ * @param versus every other method paired against one, when {@code --versus} asked for it
  * @param rolloutCpuSeconds CPU-seconds of the shared rollouts (every method's starting point)
  * @param rollouts rollout rows (problems × K)
  * @param baseConsistent whether the base model scored identically in every method's evaluation
@@ -18,6 +24,7 @@ import java.util.List;
 record CompareResult(
         String runId,
         List<CompareRow> rows,
+        Optional<Versus> versus,
         double rolloutCpuSeconds,
         long rollouts,
         boolean baseConsistent,
@@ -26,8 +33,22 @@ record CompareResult(
     CompareResult {
         requireNonNull(runId, "runId is null");
         rows = List.copyOf(rows);
+        requireNonNull(versus, "versus is null");
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("Invalid compare result: no method");
+        }
+    }
+
+    /**
+     * {@code --versus}: each other method − {@code method}, paired by problem.
+     *
+     * @param method the reference method
+     * @param differences by method name, in table order
+     */
+    record Versus(String method, Map<String, EvalSummary.Difference> differences) {
+        Versus {
+            requireNonNull(method, "method is null");
+            differences = Collections.unmodifiableMap(new LinkedHashMap<>(differences));
         }
     }
 }

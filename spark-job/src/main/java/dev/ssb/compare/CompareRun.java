@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -43,15 +44,28 @@ public final class CompareRun {
      * @param lrs learning rate per trained method; the others use distill.lr
      * @param noWrongPrompt the teacher template of ssb-nohint-wrong
      * @param force redo complete stages
+     * @param versus a method of {@code methods} every other method is also paired against, by
+     *     problem (the table's differences are from base)
      */
     public record Options(
-            List<String> methods, Map<String, Double> lrs, String noWrongPrompt, boolean force) {
+            List<String> methods,
+            Map<String, Double> lrs,
+            String noWrongPrompt,
+            boolean force,
+            Optional<String> versus) {
         public Options {
             methods = List.copyOf(new LinkedHashSet<>(methods));
             lrs = Map.copyOf(lrs);
             requireNonNull(noWrongPrompt, "noWrongPrompt is null");
+            requireNonNull(versus, "versus is null");
             if (methods.isEmpty()) {
                 throw new IllegalArgumentException("Invalid --methods: none given");
+            }
+            if (versus.isPresent() && !methods.contains(versus.get())) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                "Invalid --versus %s: not one of --methods %s",
+                                versus.get(), methods));
             }
             for (String m : methods) {
                 Methods.named(m);
@@ -65,6 +79,15 @@ public final class CompareRun {
                                     e.getKey(), e.getValue(), e.getKey(), methods));
                 }
             }
+        }
+
+        /** Without {@code --versus}. */
+        public Options(
+                List<String> methods,
+                Map<String, Double> lrs,
+                String noWrongPrompt,
+                boolean force) {
+            this(methods, lrs, noWrongPrompt, force, Optional.empty());
         }
     }
 
@@ -140,6 +163,7 @@ public final class CompareRun {
         }
 
         List<CompareRow> rows = new ArrayList<>();
+        Map<String, Supplier<EvalResults.Scores>> scores = new LinkedHashMap<>();
         Set<Double> baseSampled = new LinkedHashSet<>();
         Set<Double> baseGreedy = new LinkedHashSet<>();
         for (CompareMethod method : methods) {
@@ -183,6 +207,8 @@ public final class CompareRun {
                             + training.map(CompareMethod.Training::sampledTokens).orElse(0L);
             EvalSummary sampled = evaluate(spark, evalRun, options);
             ModelTag tag = training.isPresent() ? ModelTag.STUDENT : ModelTag.BASE;
+            SsbConfig evaluated = evalRun;
+            scores.put(method.name(), () -> EvalResults.scores(spark, evaluated, tag));
             baseSampled.add(sampled.models().get(ModelTag.BASE).passAt1().estimate());
             baseGreedy.add(greedyPass(sampled, ModelTag.BASE).estimate());
             rows.add(
@@ -209,16 +235,32 @@ public final class CompareRun {
                             100 * sampled.models().get(tag).passAt1().estimate(),
                             100 * greedyPass(sampled, tag).estimate()));
         }
+        Optional<CompareResult.Versus> versus = options.versus().map(v -> versus(v, scores));
         CompareResult result =
                 new CompareResult(
                         config.runId(),
                         rows,
+                        versus,
                         costs.get(Stages.ROLLOUT.name()).orElse(0),
                         rollout.manifest().count(RolloutStage.ROLLOUTS),
                         baseSampled.size() == 1 && baseGreedy.size() == 1,
                         (System.nanoTime() - start) / 1e9);
         return CompareReport.write(
                 hadoop, new Path(compareOut), config.string(SsbProperties.EVAL_TAG), result);
+    }
+
+    /** Every other method − {@code reference}, paired by problem, in table order. */
+    private static CompareResult.Versus versus(
+            String reference, Map<String, Supplier<EvalResults.Scores>> scores) {
+        EvalResults.Scores ref = scores.get(reference).get();
+        Map<String, EvalSummary.Difference> out = new LinkedHashMap<>();
+        scores.forEach(
+                (name, s) -> {
+                    if (!name.equals(reference)) {
+                        out.put(name, s.get().minus(ref));
+                    }
+                });
+        return new CompareResult.Versus(reference, out);
     }
 
     /** Tokens of the compare run's shared rollouts. */

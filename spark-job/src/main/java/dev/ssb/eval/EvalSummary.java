@@ -243,7 +243,8 @@ public record EvalSummary(
                 truncated / (double) problems);
     }
 
-    private static Difference difference(
+    /** Student − base (or any two models), paired by problem; also {@link EvalResults.Scores}. */
+    static Difference difference(
             Map<String, ProblemScore> base,
             Map<String, ProblemScore> student,
             Optional<Map<String, ProblemScore>> baseGreedy,

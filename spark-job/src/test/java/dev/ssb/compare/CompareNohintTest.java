@@ -42,6 +42,8 @@ class CompareNohintTest {
                         "dev",
                         "--methods",
                         "base,ssb-nohint-wrong",
+                        "--versus",
+                        "ssb-nohint-wrong",
                         "--out",
                         dir.toString(),
                         "--run-id",
@@ -70,5 +72,24 @@ class CompareNohintTest {
                 new ObjectMapper()
                         .readTree(Files.readString(dir.resolve("c/compare/summary-dev.json")));
         assertThat(summary.toString()).contains("ssb-nohint-wrong");
+        // --versus: base − method, paired by problem, is the table's method − base negated
+        JsonNode versus = summary.at("/versus/differences/base");
+        JsonNode fromBase = summary.at("/methods/ssb-nohint-wrong");
+        assertThat(summary.at("/versus/method").asText()).isEqualTo("ssb-nohint-wrong");
+        assertThat(versus.at("/pass_at_1/estimate").asDouble())
+                .isEqualTo(
+                        -fromBase.at("/pass_at_1_minus_base/estimate").asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(versus.at("/greedy_pass_at_1/estimate").asDouble())
+                .isEqualTo(
+                        -fromBase.at("/greedy_minus_base/estimate").asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(versus.at("/pass_at_1/lower").asDouble())
+                .isEqualTo(
+                        -fromBase.at("/pass_at_1_minus_base/upper").asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(out.toString())
+                .contains("Paired by problem against ssb-nohint-wrong")
+                .contains("| base |");
     }
 }

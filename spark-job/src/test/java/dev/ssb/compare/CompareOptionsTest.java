@@ -37,6 +37,28 @@ class CompareOptionsTest {
     }
 
     @Test
+    void versusNamesOneOfTheMethods() {
+        assertThatThrownBy(
+                        () ->
+                                new CompareRun.Options(
+                                        List.of("base", "ssb"),
+                                        Map.of(),
+                                        PROMPT,
+                                        false,
+                                        Optional.of("grpo")))
+                .hasMessage("Invalid --versus grpo: not one of --methods [base, ssb]");
+        assertThat(
+                        new CompareRun.Options(
+                                        List.of("base", "ssb"),
+                                        Map.of(),
+                                        PROMPT,
+                                        false,
+                                        Optional.of("ssb"))
+                                .versus())
+                .contains("ssb");
+    }
+
+    @Test
     void learningRatesArePerTrainedMethod() {
         assertThat(CompareRun.parseLrs("sft=1e-3, rft=5e-4"))
                 .containsExactly(Map.entry("sft", 1e-3), Map.entry("rft", 5e-4));
@@ -131,6 +153,7 @@ class CompareOptionsTest {
                                         Optional.of(diff),
                                         Optional.of("a"),
                                         "s")),
+                        Optional.of(new CompareResult.Versus("sft", Map.of("base", diff))),
                         12.4,
                         800,
                         true,
@@ -145,9 +168,14 @@ class CompareOptionsTest {
                                 + " (41.8–41.8) | 45.4% (45.4–45.4) | +11.7 pp (+9.3, +14.1) | +11.7 pp"
                                 + " (+9.3, +14.1) | +7.8 pp (+3.8, +11.8) |")
                 .contains("Shared rollouts: 800 samples, 12 CPU-s")
-                .contains("Base identical in every method's evaluation: yes");
+                .contains("Base identical in every method's evaluation: yes")
+                .contains(
+                        "Paired by problem against sft (method − sft):\n\n| method | Δ greedy |"
+                                + " Δ pass@1 | Δ maj@4 |\n|---|---|---|---|\n| base | +11.7 pp"
+                                + " (+9.3, +14.1) | +11.7 pp (+9.3, +14.1) | +7.8 pp (+3.8, +11.8) |");
         String json = new String(CompareReport.json(result));
         assertThat(json)
+                .contains("\"versus\" : {\n    \"method\" : \"sft\"")
                 .contains("\"sampled_tokens\" : 52000")
                 .contains("\"pass_at_1_minus_base\"")
                 .contains("\"lr\" : 0.001");
