@@ -104,16 +104,22 @@ final class CompareReport {
                                                                     d.passAt1().percent(true),
                                                                     d.majority().percent(true))));
                         });
+        String rollouts =
+                result.rollouts() == 0
+                        ? "Shared rollouts: none (no method asked reads them)."
+                        : String.format(
+                                Locale.ROOT,
+                                "Shared rollouts: %d samples, %.0f CPU-s (not in any method's"
+                                        + " CPU-s; their tokens are in the sampled tokens of the"
+                                        + " methods that train from them).",
+                                result.rollouts(),
+                                result.rolloutCpuSeconds());
         out.append(
                 String.format(
                         Locale.ROOT,
-                        "%nShared rollouts: %d samples, %.0f CPU-s (not in any method's CPU-s;"
-                                + " their tokens are in the sampled tokens of the methods that"
-                                + " train from them)."
-                                + " Base identical in every method's evaluation: %s. Wall time"
-                                + " %.1f min.%n",
-                        result.rollouts(),
-                        result.rolloutCpuSeconds(),
+                        "%n%s Base identical in every method's evaluation: %s. Wall time %.1f"
+                                + " min.%n",
+                        rollouts,
                         result.baseConsistent() ? "yes" : "NO (check determinism)",
                         result.wallSeconds() / 60));
         return out.toString();

@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param runId the compare run
  * @param rows one per method, in the order asked
  * @param versus every other method paired against one, when {@code --versus} asked for it
- * @param rolloutCpuSeconds CPU-seconds of the shared rollouts (every method's starting point)
- * @param rollouts rollout rows (problems × K)
+ * @param rolloutCpuSeconds CPU-seconds of the shared rollouts (0 when no method reads them)
+ * @param rollouts rollout rows (problems × K; 0 when no method reads them, and none were made)
  * @param baseConsistent whether the base model scored identically in every method's evaluation
  *     (same prompts and seeds: it must)
  * @param wallSeconds the command's wall time

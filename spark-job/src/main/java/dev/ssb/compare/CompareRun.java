@@ -147,9 +147,22 @@ public final class CompareRun {
         List<CompareMethod> methods = options.methods().stream().map(Methods::named).toList();
 
         shared(spark, config, Stages.INGEST, options.force(), costs, progress);
-        StageOutput.Outcome rollout =
-                shared(spark, config, Stages.ROLLOUT, options.force(), costs, progress);
-        long rolloutTokens = sumTokens(spark, config);
+        // GRPO samples its own replies and base trains nothing: rollouts only when a method reads
+        // them
+        boolean anyReadsRollouts =
+                methods.stream().anyMatch(m -> m.usesRollouts() || !m.needs().isEmpty());
+        Optional<StageOutput.Outcome> rollout =
+                anyReadsRollouts
+                        ? Optional.of(
+                                shared(
+                                        spark,
+                                        config,
+                                        Stages.ROLLOUT,
+                                        options.force(),
+                                        costs,
+                                        progress))
+                        : Optional.empty();
+        long rolloutTokens = rollout.isPresent() ? sumTokens(spark, config) : 0;
         Map<CompareMethod.Shared, Double> sharedCost = new EnumMap<>(CompareMethod.Shared.class);
         Set<CompareMethod.Shared> needed = new LinkedHashSet<>();
         methods.forEach(m -> needed.addAll(m.needs()));
@@ -241,8 +254,8 @@ public final class CompareRun {
                         config.runId(),
                         rows,
                         versus,
-                        costs.get(Stages.ROLLOUT.name()).orElse(0),
-                        rollout.manifest().count(RolloutStage.ROLLOUTS),
+                        rollout.isPresent() ? costs.get(Stages.ROLLOUT.name()).orElse(0) : 0,
+                        rollout.map(r -> r.manifest().count(RolloutStage.ROLLOUTS)).orElse(0L),
                         baseSampled.size() == 1 && baseGreedy.size() == 1,
                         (System.nanoTime() - start) / 1e9);
         return CompareReport.write(
