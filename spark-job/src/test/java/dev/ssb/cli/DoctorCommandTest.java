@@ -3,26 +3,19 @@ package dev.ssb.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssb.spark.SharedSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class DoctorCommandTest {
 
     private record Result(int code, String out, String err) {}
 
     private static Result doctor(String... args) {
-        CommandLine cli = SsbCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
         String[] all = new String[args.length + 1];
         all[0] = "doctor";
         System.arraycopy(args, 0, all, 1, args.length);
-        return new Result(cli.execute(all), out.toString(), err.toString());
+        CliRun.Result r = CliRun.execute(all);
+        return new Result(r.code(), r.out(), r.err());
     }
 
     @Test

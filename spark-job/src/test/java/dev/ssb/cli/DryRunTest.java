@@ -2,14 +2,11 @@ package dev.ssb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DryRunTest {
 
@@ -18,13 +15,8 @@ class DryRunTest {
     private record Result(int code, String out, String err) {}
 
     private static Result run(String... args) {
-        CommandLine cli = SsbCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
+        CliRun.Result r = CliRun.execute(args);
+        return new Result(r.code(), r.out(), r.err());
     }
 
     private String[] common(String stage, String... more) {

@@ -7,8 +7,6 @@ import dev.ssb.worker.api.HostTensor;
 import dev.ssb.worker.api.LoraAdapter;
 import dev.ssb.worker.api.LoraConfig;
 import dev.ssb.worker.io.ConfigJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ssb generate --adapter} and {@code ssb export} on tiny random Qwen3 and Llama-3
@@ -31,13 +28,8 @@ class ExportCommandTest {
     private record Run(int code, String out, String err) {}
 
     private static Run ssb(String... args) {
-        CommandLine cli = SsbCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        CliRun.Result r = CliRun.execute(args);
+        return new Run(r.code(), r.out(), r.err());
     }
 
     /** An adapter with random A and B (a fresh one has B = 0 and would change nothing). */

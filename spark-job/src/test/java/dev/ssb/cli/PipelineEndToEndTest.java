@@ -15,8 +15,6 @@ import dev.ssb.worker.api.ModelWorker;
 import dev.ssb.worker.toy.ToyDataset;
 import dev.ssb.worker.toy.ToyDifficulty;
 import dev.ssb.worker.toy.ToyProblem;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +30,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * ingest → rollout → curate → teacher-logits through the CLI on 30 toy problems, local[2]: once on
@@ -49,14 +46,7 @@ class PipelineEndToEndTest {
     private final SparkSession spark = SharedSpark.session();
 
     private static String run(String... args) {
-        CommandLine cli = SsbCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        assertThat(code).as("%s: %s", args[0], err).isZero();
-        return out.toString();
+        return CliRun.ok(args);
     }
 
     /** Scripts rollouts by problem index: all right, all wrong, never answering, or mixed. */

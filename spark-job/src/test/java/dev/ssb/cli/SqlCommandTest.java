@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssb.spark.SharedSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SqlCommandTest {
 
@@ -33,16 +30,11 @@ class SqlCommandTest {
     }
 
     private static Result sql(String... args) {
-        CommandLine cli = SsbCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
         String[] all = new String[args.length + 1];
         all[0] = "sql";
         System.arraycopy(args, 0, all, 1, args.length);
-        int code = cli.execute(all);
-        return new Result(code, out.toString(), err.toString());
+        CliRun.Result r = CliRun.execute(all);
+        return new Result(r.code(), r.out(), r.err());
     }
 
     @Test

@@ -3,13 +3,10 @@ package dev.ssb.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssb.spark.SharedSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class StageCommandsTest {
 
@@ -18,13 +15,8 @@ class StageCommandsTest {
     private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
-        CommandLine cli = SsbCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        CliRun.Result r = CliRun.execute(args);
+        return new Run(r.code(), r.out(), r.err());
     }
 
     @Test

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ssb.cli.SsbCommand;
+import dev.ssb.cli.CliRun;
 import dev.ssb.spark.SharedSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ssb compare} with the {@code ssb-nohint-wrong} method on the embedded model, end to end:
@@ -26,13 +23,8 @@ class CompareNohintTest {
     @Test
     void theTeacherShownNoWrongAttemptTrainsAStudentOnTheSharedRollouts() throws Exception {
         SharedSpark.session(); // the command runs on the shared local session
-        CommandLine cli = SsbCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code =
-                cli.execute(
+        String out =
+                CliRun.ok(
                         "compare",
                         "--train",
                         "16",
@@ -54,7 +46,6 @@ class CompareNohintTest {
                         "distill.epochs=1",
                         "--set",
                         "distill.warmup_steps=0");
-        assertThat(code).as("%s", err).isZero();
 
         Path method = dir.resolve("c/compare/ssb-nohint-wrong");
         JsonNode curate =
@@ -88,8 +79,6 @@ class CompareNohintTest {
                 .isEqualTo(
                         -fromBase.at("/pass_at_1_minus_base/upper").asDouble(),
                         org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(out.toString())
-                .contains("Paired by problem against ssb-nohint-wrong")
-                .contains("| base |");
+        assertThat(out).contains("Paired by problem against ssb-nohint-wrong").contains("| base |");
     }
 }

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ssb.cli.SsbCommand;
+import dev.ssb.cli.CliRun;
 import dev.ssb.spark.SharedSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ssb compare} makes the shared rollouts only when a method reads them: base trains nothing
@@ -25,13 +22,8 @@ class CompareRolloutsTest {
     @Test
     void aComparisonThatNoMethodReadsRolloutsForMakesNone() throws Exception {
         SharedSpark.session(); // the command runs on the shared local session
-        CommandLine cli = SsbCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code =
-                cli.execute(
+        String out =
+                CliRun.ok(
                         "compare",
                         "--train",
                         "4",
@@ -47,11 +39,10 @@ class CompareRolloutsTest {
                         "c",
                         "--set",
                         "eval.samples=1");
-        assertThat(code).as("%s", err).isZero();
 
         assertThat(dir.resolve("c/problems/_ssb_manifest.json")).exists();
         assertThat(dir.resolve("c/rollouts")).doesNotExist();
-        assertThat(out.toString())
+        assertThat(out)
                 .contains("Shared rollouts: none (no method asked reads them).")
                 .doesNotContain("compare rollout:");
         JsonNode summary =

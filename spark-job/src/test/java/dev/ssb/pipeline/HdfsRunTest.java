@@ -2,7 +2,7 @@ package dev.ssb.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ssb.cli.SsbCommand;
+import dev.ssb.cli.CliRun;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.spark.CheckpointCache;
@@ -17,8 +17,6 @@ import dev.ssb.worker.api.ModelWorker;
 import dev.ssb.worker.toy.ToyDataset;
 import dev.ssb.worker.toy.ToyDifficulty;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A real HDFS (Hadoop's MiniDFSCluster: a NameNode and a DataNode in this JVM, started and stopped
@@ -187,13 +184,6 @@ class HdfsRunTest {
     }
 
     private static String run(String... args) {
-        CommandLine cli = SsbCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        assertThat(code).as("ssb %s%n%s%n%s", String.join(" ", args), out, err).isZero();
-        return out.toString();
+        return CliRun.ok(args);
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ssb.cli.SsbCommand;
+import dev.ssb.cli.CliRun;
 import dev.ssb.config.SsbConfig;
 import dev.ssb.config.SsbProperties;
 import dev.ssb.rollout.FakeModelRuntime;
@@ -19,8 +19,6 @@ import dev.ssb.worker.api.TeacherLogitsRequest;
 import dev.ssb.worker.toy.ToyDataset;
 import dev.ssb.worker.toy.ToyDifficulty;
 import dev.ssb.worker.toy.ToyProblem;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ssb run} through the CLI on local[2]: every stage of two rounds on the real runtime (tiny
@@ -44,14 +41,7 @@ class RunPipelineTest {
     @TempDir Path tmp;
 
     static String run(String... args) {
-        CommandLine cli = SsbCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        assertThat(code).as("%s%n%s", out, err).isZero();
-        return out.toString();
+        return CliRun.ok(args);
     }
 
     @Test
@@ -136,13 +126,8 @@ class RunPipelineTest {
         }
         Path input = tmp.resolve("all-correct.jsonl");
         Files.write(input, toy.stream().map(ToyDataset::toJsonLine).toList());
-        CommandLine cli = SsbCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code =
-                cli.execute(
+        CliRun.Result r =
+                CliRun.execute(
                         "run",
                         "--out",
                         tmp.resolve("runs").toString(),
@@ -152,9 +137,9 @@ class RunPipelineTest {
                         "fake:toy",
                         "--problems",
                         input.toString());
-        assertThat(code).as("%s", out).isEqualTo(1);
-        assertThat(out.toString()).contains("easy teacher-logits: done");
-        assertThat(err.toString())
+        assertThat(r.code()).as("%s", r.out()).isEqualTo(1);
+        assertThat(r.out()).contains("easy teacher-logits: done");
+        assertThat(r.err())
                 .contains(
                         "Cannot distill run easy: curate accepted no problem ({problems=6,"
                                 + " accepted=0, all_correct=6,");
