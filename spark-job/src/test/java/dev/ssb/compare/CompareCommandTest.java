@@ -12,11 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ssb compare} with the {@code ssb-nohint-wrong} method on the embedded model, end to end:
- * its own curate and teacher-logits on the shared rollouts, with the default (auto) sampling keys,
- * which its curate once read unresolved and failed on.
+ * {@code ssb compare} on the embedded model, end to end: the {@code ssb-nohint-wrong} method (its
+ * own curate and teacher-logits on the shared rollouts, with the default (auto) sampling keys,
+ * which its curate once read unresolved and failed on) and {@code --versus}; and a comparison whose
+ * methods read no rollouts (base trains nothing, GRPO samples its own), which makes none.
  */
-class CompareNohintTest {
+class CompareCommandTest {
 
     @TempDir Path dir;
 
@@ -80,5 +81,38 @@ class CompareNohintTest {
                         -fromBase.at("/pass_at_1_minus_base/upper").asDouble(),
                         org.assertj.core.data.Offset.offset(1e-12));
         assertThat(out).contains("Paired by problem against ssb-nohint-wrong").contains("| base |");
+    }
+
+    @Test
+    void aComparisonThatNoMethodReadsRolloutsForMakesNone() throws Exception {
+        SharedSpark.session(); // the command runs on the shared local session
+        String out =
+                CliRun.ok(
+                        "compare",
+                        "--train",
+                        "4",
+                        "--test",
+                        "3",
+                        "--eval-split",
+                        "dev",
+                        "--methods",
+                        "base",
+                        "--out",
+                        dir.toString(),
+                        "--run-id",
+                        "c",
+                        "--set",
+                        "eval.samples=1");
+
+        assertThat(dir.resolve("c/problems/_ssb_manifest.json")).exists();
+        assertThat(dir.resolve("c/rollouts")).doesNotExist();
+        assertThat(out)
+                .contains("Shared rollouts: none (no method asked reads them).")
+                .doesNotContain("compare rollout:");
+        JsonNode summary =
+                new ObjectMapper()
+                        .readTree(Files.readString(dir.resolve("c/compare/summary-dev.json")));
+        assertThat(summary.at("/rollouts").asLong()).isZero();
+        assertThat(summary.at("/methods/base/problems").asLong()).isEqualTo(3);
     }
 }
