@@ -9,6 +9,7 @@ import dev.ssb.eval.EvalSummary;
 import dev.ssb.eval.EvaluateStage;
 import dev.ssb.eval.Interval;
 import dev.ssb.eval.ModelTag;
+import dev.ssb.eval.ProblemScores;
 import dev.ssb.pipeline.Stages;
 import dev.ssb.rollout.RolloutStage;
 import dev.ssb.stage.Stage;
@@ -23,7 +24,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -149,19 +149,18 @@ public final class CompareRun {
         shared(spark, config, Stages.INGEST, options.force(), costs, progress);
         // GRPO samples its own replies and base trains nothing: rollouts only when a method reads
         // them
-        boolean anyReadsRollouts =
-                methods.stream().anyMatch(m -> m.usesRollouts() || !m.needs().isEmpty());
-        Optional<StageOutput.Outcome> rollout =
-                anyReadsRollouts
-                        ? Optional.of(
-                                shared(
-                                        spark,
-                                        config,
-                                        Stages.ROLLOUT,
-                                        options.force(),
-                                        costs,
-                                        progress))
-                        : Optional.empty();
+        Optional<StageOutput.Outcome> rollout = Optional.empty();
+        if (methods.stream().anyMatch(m -> m.usesRollouts() || !m.needs().isEmpty())) {
+            rollout =
+                    Optional.of(
+                            shared(
+                                    spark,
+                                    config,
+                                    Stages.ROLLOUT,
+                                    options.force(),
+                                    costs,
+                                    progress));
+        }
         long rolloutTokens = rollout.isPresent() ? sumTokens(spark, config) : 0;
         Map<CompareMethod.Shared, Double> sharedCost = new EnumMap<>(CompareMethod.Shared.class);
         Set<CompareMethod.Shared> needed = new LinkedHashSet<>();
@@ -176,7 +175,7 @@ public final class CompareRun {
         }
 
         List<CompareRow> rows = new ArrayList<>();
-        Map<String, Supplier<EvalResults.Scores>> scores = new LinkedHashMap<>();
+        Map<String, Evaluated> evaluated = new LinkedHashMap<>();
         Set<Double> baseSampled = new LinkedHashSet<>();
         Set<Double> baseGreedy = new LinkedHashSet<>();
         for (CompareMethod method : methods) {
@@ -218,10 +217,10 @@ public final class CompareRun {
                                                     config.out(), config.runId()))
                                     : 0)
                             + training.map(CompareMethod.Training::sampledTokens).orElse(0L);
-            EvalSummary sampled = evaluate(spark, evalRun, options);
+            EvalResults.Scored scored = evaluate(spark, evalRun, options);
+            EvalSummary sampled = scored.summary();
             ModelTag tag = training.isPresent() ? ModelTag.STUDENT : ModelTag.BASE;
-            SsbConfig evaluated = evalRun;
-            scores.put(method.name(), () -> EvalResults.scores(spark, evaluated, tag));
+            evaluated.put(method.name(), new Evaluated(scored.scores(), tag));
             baseSampled.add(sampled.models().get(ModelTag.BASE).passAt1().estimate());
             baseGreedy.add(greedyPass(sampled, ModelTag.BASE).estimate());
             rows.add(
@@ -248,7 +247,7 @@ public final class CompareRun {
                             100 * sampled.models().get(tag).passAt1().estimate(),
                             100 * greedyPass(sampled, tag).estimate()));
         }
-        Optional<CompareResult.Versus> versus = options.versus().map(v -> versus(v, scores));
+        Optional<CompareResult.Versus> versus = options.versus().map(v -> versus(v, evaluated));
         CompareResult result =
                 new CompareResult(
                         config.runId(),
@@ -262,15 +261,22 @@ public final class CompareRun {
                 hadoop, new Path(compareOut), config.string(SsbProperties.EVAL_TAG), result);
     }
 
+    /** A method's evaluation: its per-problem scores and the model tag its row reports. */
+    private record Evaluated(ProblemScores scores, ModelTag tag) {
+
+        EvalSummary.Difference minus(Evaluated other) {
+            return scores.minus(tag, other.scores, other.tag);
+        }
+    }
+
     /** Every other method − {@code reference}, paired by problem, in table order. */
-    private static CompareResult.Versus versus(
-            String reference, Map<String, Supplier<EvalResults.Scores>> scores) {
-        EvalResults.Scores ref = scores.get(reference).get();
+    private static CompareResult.Versus versus(String reference, Map<String, Evaluated> methods) {
+        Evaluated ref = methods.get(reference);
         Map<String, EvalSummary.Difference> out = new LinkedHashMap<>();
-        scores.forEach(
-                (name, s) -> {
+        methods.forEach(
+                (name, m) -> {
                     if (!name.equals(reference)) {
-                        out.put(name, s.get().minus(ref));
+                        out.put(name, m.minus(ref));
                     }
                 });
         return new CompareResult.Versus(reference, out);
@@ -303,7 +309,8 @@ public final class CompareRun {
                 .passAt1();
     }
 
-    private static EvalSummary evaluate(SparkSession spark, SsbConfig config, Options options) {
+    private static EvalResults.Scored evaluate(
+            SparkSession spark, SsbConfig config, Options options) {
         EvaluateStage.run(spark, config, options.force());
         return EvalResults.read(spark, config);
     }

@@ -10,7 +10,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -126,29 +125,16 @@ public record EvalSummary(
 
     /** Aggregates per-problem scores (one per problem, model and decoding). */
     static EvalSummary of(EvalInfo info, List<ProblemScore> scores) {
-        Map<ModelTag, Map<String, ProblemScore>> sampled = new EnumMap<>(ModelTag.class);
-        Map<ModelTag, Map<String, ProblemScore>> greedy = new EnumMap<>(ModelTag.class);
-        for (ProblemScore s : scores) {
-            ProblemScore previous =
-                    (s.greedy() ? greedy : sampled)
-                            .computeIfAbsent(s.tag(), t -> new TreeMap<>())
-                            .put(s.problemId(), s);
-            if (previous != null) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "Invalid scores: problem %s twice for %s (%s)",
-                                s.problemId(), s.tag(), s.greedy() ? "greedy" : "sampled"));
-            }
-        }
+        return of(info, ProblemScores.of(scores));
+    }
+
+    /** Aggregates an evaluation's per-problem scores. */
+    static EvalSummary of(EvalInfo info, ProblemScores scores) {
+        Map<ModelTag, Map<String, ProblemScore>> sampled = scores.sampled();
         Map<ModelTag, ModelSummary> models = new EnumMap<>(ModelTag.class);
         sampled.forEach(
                 (tag, problems) ->
-                        models.put(
-                                tag,
-                                summarize(
-                                        tag,
-                                        problems.values(),
-                                        Optional.ofNullable(greedy.get(tag)))));
+                        models.put(tag, summarize(tag, problems.values(), scores.greedy(tag))));
         Optional<Difference> difference = Optional.empty();
         if (sampled.containsKey(ModelTag.BASE) && sampled.containsKey(ModelTag.STUDENT)) {
             difference =
@@ -156,8 +142,8 @@ public record EvalSummary(
                             difference(
                                     sampled.get(ModelTag.BASE),
                                     sampled.get(ModelTag.STUDENT),
-                                    Optional.ofNullable(greedy.get(ModelTag.BASE)),
-                                    Optional.ofNullable(greedy.get(ModelTag.STUDENT))));
+                                    scores.greedy(ModelTag.BASE),
+                                    scores.greedy(ModelTag.STUDENT)));
         }
         return new EvalSummary(info, models, difference, Optional.empty());
     }
@@ -243,7 +229,7 @@ public record EvalSummary(
                 truncated / (double) problems);
     }
 
-    /** Student − base (or any two models), paired by problem; also {@link EvalResults.Scores}. */
+    /** Student − base (or any two models), paired by problem; also {@link ProblemScores#minus}. */
     static Difference difference(
             Map<String, ProblemScore> base,
             Map<String, ProblemScore> student,
